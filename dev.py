@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Set-up and checks in one place, needing nothing but Python 3.11+.
+
+    python3 dev.py demo    # ingest examples/lineup.json into a local store and query it
+    python3 dev.py test    # ruff, mypy, import contracts, template checks, the test suite
+
+Both create `.venv` (with the dev extra) on first use, and refresh it when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".festival-installed"
+
+
+def run(*args: str | Path, check: bool = True) -> int:
+    print("$", " ".join(str(a) for a in args), flush=True)
+    return subprocess.run([str(a) for a in args], cwd=ROOT, check=check).returncode
+
+
+def ensure_venv() -> None:
+    """Create .venv and install the project with its dev extra, unless already up to date."""
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if STAMP.exists() and STAMP.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print(f"creating {VENV}", flush=True)
+        venv.create(VENV, with_pip=True)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]")
+    STAMP.write_text(wanted)
+
+
+def demo() -> int:
+    ensure_venv()
+    db = ROOT / ".venv" / "demo.db"
+    db.unlink(missing_ok=True)
+    festival = BIN / "festival"
+    run(festival, "upload", "--db", db, "examples/lineup.json")
+    return run(festival, "query", "--db", db, "--date", "2026-07-10", check=False)
+
+
+def test(extra: list[str]) -> int:
+    ensure_venv()
+    checks: list[tuple[str | Path, ...]] = [
+        (BIN / "ruff", "check", "."),
+        (BIN / "mypy",),
+        (BIN / "lint-imports",),
+    ]
+    for check in checks:
+        if run(*check, check=False) != 0:
+            print(f"FAILED: {' '.join(str(c) for c in check)}", flush=True)
+            return 1
+    return run(BIN / "python", "-m", "pytest", *extra, check=False)
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in {"demo", "test"}:
+        print(__doc__)
+        return 2
+    return demo() if argv[0] == "demo" else test(argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

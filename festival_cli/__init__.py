@@ -1,0 +1,1 @@
+"""festival: publish and query music-festival lineups."""

@@ -1,0 +1,68 @@
+"""Every error festival raises on purpose.
+
+Only two places turn these into what a person sees: the CLI (a message and an exit code) and the
+Lambda handler (an ingestion state and a notification). Everything else raises and lets them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover - typing only
+    from festival_cli.core.problems import Problem
+
+
+class FestivalError(Exception):
+    """Base of every error festival raises on purpose; its message is fit to show a person."""
+
+    exit_code: int = 1
+
+
+class UsageError(FestivalError):
+    """The command was asked something it cannot do (a bad option or combination of options)."""
+
+    exit_code = 2
+
+
+class SourceError(FestivalError):
+    """A lineup file is missing, unreadable, not UTF-8 or not JSON at all."""
+
+
+class LineupError(FestivalError):
+    """A lineup was read but breaks the rules of format 1; nothing of it was written."""
+
+    def __init__(self, source: str, problems: Sequence[Problem]) -> None:
+        self.source = source
+        self.problems = list(problems)
+        count = len(self.problems)
+        plural = "s" if count != 1 else ""
+        super().__init__(f"{source}: {count} problem{plural}; nothing was written")
+
+
+class StoreError(FestivalError):
+    """The store could not be read or written (a corrupt file, a missing table, a refusal)."""
+
+
+class TransientStoreError(StoreError):
+    """The store refused for now (throttling, a timeout, a 5xx): the same work may succeed later."""
+
+
+class ConcurrentRevisionError(TransientStoreError):
+    """Another ingestion is revising the same dates right now; this one must wait and retry."""
+
+
+class NotFoundError(FestivalError):
+    """The thing asked for (an ingestion id, a stack, an object) does not exist."""
+
+
+class StackError(FestivalError):
+    """The deployed stack is missing, incomplete or answered with an error."""
+
+
+class DeployError(FestivalError):
+    """A deployment failed or was rolled back; the message names the failing resources."""
+
+
+class IngestionFailed(FestivalError):
+    """An ingestion followed through a stack was rejected, failed or did not finish in time."""

@@ -1,0 +1,118 @@
+"""Ingestion: parse -> validate -> plan -> apply -> record. Shared by the CLI and the Lambda."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from festival_cli.core.errors import FestivalError, LineupError
+from festival_cli.core.ingestion import Ingestion, new_ingestion_id
+from festival_cli.core.lineup import Report, check_lineup
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import Plan
+from festival_cli.core.store import Progress, Store
+
+log = logging.getLogger(__name__)
+
+CHANGES_CAP = 50  # set-by-set lines kept in a record (and so in a notification)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What one ingestion did: its final record, and the report and plan behind it."""
+
+    record: Ingestion
+    report: Report
+    plan: Plan | None = None
+    duplicate: bool = False
+
+
+def ingest(
+    store: Store,
+    data: bytes,
+    source: str,
+    *,
+    merge: bool = False,
+    strict: bool = False,
+    ingestion_id: str | None = None,
+    progress: Progress | None = None,
+) -> Outcome:
+    """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
+
+    Raises `LineupError` (record `rejected`) for invalid data, and re-raises any other failure
+    after recording `failed`. With an `ingestion_id` already recorded as finished, nothing is
+    done again: the outcome is marked `duplicate` (at-least-once delivery is safe).
+    """
+    record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
+    if ingestion_id is None:
+        store.save_ingestion(record)
+    elif not store.create_ingestion(record):
+        existing = store.get_ingestion(ingestion_id)
+        if existing is not None and existing.done:
+            log.info("duplicate delivery of %s (%s): already %s", source, ingestion_id,
+                     existing.state)
+            return Outcome(record=existing, report=Report(source, None), duplicate=True)
+        # A pending record: an earlier attempt died midway. Applying the plan again is safe.
+
+    report = check_lineup(data, source, strict=strict)
+    counts = {"performances": report.count}
+    warnings = [p.describe(source) for p in report.warnings]
+    if not report.ok:
+        rejected = record.finish(
+            "rejected",
+            counts=counts,
+            errors=[p.describe(source) for p in report.errors],
+            warnings=warnings,
+        )
+        store.save_ingestion(rejected)
+        raise LineupError(source, report.errors)
+    lineup = report.accepted()
+    try:
+        plan = store.apply_lineup(lineup, merge=merge, progress=progress)
+    except FestivalError as exc:
+        store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
+        raise
+    except Exception as exc:
+        store.save_ingestion(
+            record.finish("failed", counts=counts, errors=[f"{type(exc).__name__}: {exc}"])
+        )
+        raise
+    done = record.finish(
+        "succeeded",
+        counts=counts | plan.counts(),
+        warnings=warnings,
+        changes=describe_changes(plan, cap=CHANGES_CAP),
+        festival=lineup.festival,
+        timezone=lineup.timezone,
+    )
+    store.save_ingestion(done)
+    return Outcome(record=done, report=report, plan=plan)
+
+
+def describe_change(kind: str, before: Performance | None, after: Performance | None) -> str:
+    """One change as a person reads it: `moved: Aurora Fields, Main: 18:00–19:15 → 19:00–20:15`."""
+    p = after or before
+    assert p is not None
+    head = f"{kind}: {p.performer}, {p.stage}, {p.date}"
+    if before is None:
+        return f"{head}: {_slot(after)}"
+    if after is None:
+        return f"{head}: {_slot(before)}"
+    if before.stage != after.stage:
+        head = f"{kind}: {p.performer}, {before.stage} → {after.stage}, {p.date}"
+    return f"{head}: {_slot(before)} → {_slot(after)}"
+
+
+def describe_changes(plan: Plan, *, cap: int) -> list[str]:
+    """Every change of `plan`, one line each, at most `cap` lines plus `… and N more`."""
+    rows = plan.changes()
+    lines = [describe_change(*row) for row in rows[:cap]]
+    if len(rows) > cap:
+        lines.append(f"… and {len(rows) - cap} more")
+    return lines
+
+
+def _slot(p: Performance | None) -> str:
+    assert p is not None
+    text = f"{p.start}–{p.end}"
+    return text if p.popularity is None else f"{text} (popularity {p.popularity})"

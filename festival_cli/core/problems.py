@@ -1,0 +1,39 @@
+"""A problem found in a lineup file: an error (rejects the file) or a warning (does not)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong (or suspicious) in a lineup: its JSON place and, once located, its line."""
+
+    path: str  # the JSON place, e.g. "performances[12].start" ("" for the whole document)
+    rule: str  # a stable machine name, e.g. "time-format", "stage-overlap"
+    message: str  # what is wrong and how to fix it, without the place
+    severity: Severity = "error"
+    line: int | None = None  # 1-based line of the value (or of its record, for a missing field)
+    column: int | None = None  # 1-based column
+
+    def located(self, line: int | None, column: int | None) -> Problem:
+        return replace(self, line=line, column=column)
+
+    def describe(self, source: str | None = None) -> str:
+        """`lineup.json:214:16: performances[12].start: '25:00' is not a time (HH:MM)`."""
+        where = ""
+        if source is not None:
+            where = source
+            if self.line is not None:
+                where += f":{self.line}"
+                if self.column is not None:
+                    where += f":{self.column}"
+            where += ": "
+        place = f"{self.path}: " if self.path else ""
+        return f"{where}{place}{self.message}"
+
+    def __str__(self) -> str:
+        return self.describe()

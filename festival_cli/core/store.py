@@ -1,0 +1,110 @@
+"""The store interface: shared logic here, a few primitives per backend (festival_cli.stores).
+
+As in Powertools' idempotency persistence layer, the base class owns every decision (what to
+read for a query, the diff, the order of the answer) and a backend implements only primitives:
+read one key range, apply a plan, keep ingestion records. Backend errors are translated into the
+core's (`StoreError`, `TransientStoreError`) inside the backend, so callers never see sqlite3 or
+botocore exceptions. One contract suite (tests/contract) runs against every backend.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
+
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.model import Lineup, Performance
+from festival_cli.core.plan import Plan, compute_plan
+from festival_cli.core.query import KeyRead, Query
+
+# Called as work advances: (items done, items in all).
+Progress = Callable[[int, int], None]
+
+
+class Store(ABC):
+    """Where performances and ingestion records live: SQLite locally, DynamoDB in a stack."""
+
+    # -- primitives: each backend implements these ----------------------------------------
+    @abstractmethod
+    def _read(self, read: KeyRead) -> Iterable[Performance]:
+        """Every stored set in one key range of the table or one index (a Query, never a scan)."""
+
+    @abstractmethod
+    def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
+        """Write `plan.puts` and delete `plan.deletes`, all or (for SQLite) nothing."""
+
+    @abstractmethod
+    def save_ingestion(self, record: Ingestion) -> None:
+        """Create or replace an ingestion record."""
+
+    @abstractmethod
+    def create_ingestion(self, record: Ingestion) -> bool:
+        """Create a record unless one with its id exists; False when it did (a duplicate)."""
+
+    @abstractmethod
+    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+        """The record of that id, or None."""
+
+    @abstractmethod
+    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
+        """The latest records, newest first."""
+
+    @abstractmethod
+    def count(self) -> int:
+        """How many sets are stored (DynamoDB: its approximate item count)."""
+
+    def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+        """Held while a plan for `dates` is computed and applied: no other revision of them runs.
+
+        SQLite takes a write transaction; DynamoDB holds a lease per date.
+        """
+        return contextlib.nullcontext()
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
+        """Release what the store holds (a connection)."""
+
+    # -- shared logic ---------------------------------------------------------------------
+    def query(self, query: Query) -> list[Performance]:
+        """The answer to `query`, with the semantics and order of core.query."""
+        return query.answer(chain.from_iterable(self._read(r) for r in query.reads()))
+
+    def stored_on(self, dates: Iterable[str]) -> list[Performance]:
+        """Every stored set of these dates, read through the `Date-Time` index."""
+        return list(chain.from_iterable(self._read(KeyRead("Date-Time", d)) for d in dates))
+
+    def plan(self, lineup: Lineup, *, merge: bool = False) -> Plan:
+        """What ingesting `lineup` would change, without writing anything."""
+        return compute_plan(lineup.performances, self.stored_on(lineup.dates), merge=merge)
+
+    def apply_lineup(
+        self, lineup: Lineup, *, merge: bool = False, progress: Progress | None = None
+    ) -> Plan:
+        """Make the stored sets of the lineup's dates what the lineup says; return the plan."""
+        with self._revision(lineup.dates):
+            plan = self.plan(lineup, merge=merge)
+            if plan.changed:
+                self._apply(plan, progress)
+            elif progress is not None:
+                progress(len(lineup.performances), len(lineup.performances))
+            return plan
+
+    def festival_info(self) -> tuple[str | None, str | None]:
+        """(festival name, time zone) of the latest succeeded ingestion that named them."""
+        for record in self.recent_ingestions(limit=50):
+            if record.state == "succeeded" and (record.festival or record.timezone):
+                return record.festival, record.timezone
+        return None, None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def iter_chunks(items: Sequence[Performance], size: int) -> Iterator[Sequence[Performance]]:
+    """`items` in slices of at most `size` (25 for BatchWriteItem)."""
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
