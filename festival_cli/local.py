@@ -1,0 +1,90 @@
+"""The local target: the embedded SQLite store, ingesting in this process (no AWS at all)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from festival_cli.core.errors import NotFoundError, StoreError
+from festival_cli.core.ingest import ingest
+from festival_cli.core.store import Progress
+from festival_cli.core.target import StatusReport, UploadResult
+from festival_cli.stores.sqlite import SqliteStore
+
+DB_NAME = "festival.db"
+
+
+def data_dir() -> Path:
+    """The user's data directory for festival (created by `LocalTarget.open`, not here)."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA")
+        return (Path(base) if base else home / "AppData" / "Local") / "festival"
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / "festival"
+    base = os.environ.get("XDG_DATA_HOME")
+    # XDG: a relative path is invalid and must be ignored.
+    root = Path(base) if base and Path(base).is_absolute() else home / ".local" / "share"
+    return root / "festival"
+
+
+def default_db_path() -> Path:
+    return data_dir() / DB_NAME
+
+
+class LocalTarget:
+    """Uploads ingest in-process into a SqliteStore; status reads its ingestion records."""
+
+    def __init__(self, store: SqliteStore, path: Path) -> None:
+        self.store = store
+        self.path = path
+        self.description = f"local store {path}"
+
+    @classmethod
+    def open(cls, db: Path | None = None) -> LocalTarget:
+        """The store at `db`, or at the default path in the user's data directory."""
+        path = db if db is not None else default_db_path()
+        if db is None:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the data directory {path.parent} ({exc.strerror}); "
+                    "give --db PATH or set FESTIVAL_DB"
+                ) from None
+        elif path.is_dir():
+            raise StoreError(f"{path}: is a directory; --db wants a file path")
+        return cls(SqliteStore(path), path)
+
+    def upload(
+        self,
+        data: bytes,
+        source: str,
+        *,
+        merge: bool = False,
+        strict: bool = False,
+        wait: bool = True,
+        timeout: float = 300.0,
+        progress: Progress | None = None,
+    ) -> UploadResult:
+        """Ingest now, in this process (`wait` and `timeout` only matter for a stack)."""
+        outcome = ingest(self.store, data, source, merge=merge, strict=strict, progress=progress)
+        return UploadResult(
+            record=outcome.record, plan=outcome.plan, warnings=list(outcome.report.warnings)
+        )
+
+    def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
+        if ingestion_id is not None:
+            record = self.store.get_ingestion(ingestion_id)
+            if record is None:
+                raise NotFoundError(f"no ingestion with id '{ingestion_id}'")
+            ingestions = [record]
+        else:
+            ingestions = self.store.recent_ingestions(limit)
+        return StatusReport(
+            target=self.description, ingestions=ingestions, item_count=self.store.count()
+        )
+
+    def close(self) -> None:
+        self.store.close()
