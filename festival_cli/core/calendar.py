@@ -1,0 +1,194 @@
+"""iCalendar (RFC 5545) for a list of sets: one VEVENT each, so fans can put them in a calendar.
+
+Written here, without a library: the subset needed (one calendar of simple events, a time zone,
+text escaping and line folding) is about a hundred lines, and the `icalendar` package would be a
+runtime dependency of every install for it. Tests parse the output back with `icalendar`.
+
+- UID: a digest of the set's key (performer, `date#start`), so exporting again gives the same
+  UIDs and a calendar updates its events instead of duplicating them. A set that moves to
+  another start is another set (its key changed), as in the store.
+- Times: with a lineup time zone, `DTSTART;TZID=Europe/London:20260710T180000` and a VTIMEZONE
+  built from the system's zoneinfo (the zone's transitions over the years of the sets); without
+  one (or one this machine does not know), floating local times, which calendars show as given.
+- Lines end with CRLF and are folded at 75 octets, never inside a UTF-8 character.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from festival_cli.core.model import MINUTES_PER_DAY, Performance
+
+log = logging.getLogger(__name__)
+
+PRODID = "-//festival//festival lineup export//EN"
+UID_DOMAIN = "festival"
+LINE_OCTETS = 75
+CRLF = "\r\n"
+_LOCAL = "%Y%m%dT%H%M%S"
+
+
+def event_uid(p: Performance) -> str:
+    """A stable UID from the set's key: the same set always gets the same UID."""
+    performer, when = p.key
+    digest = hashlib.sha1(f"{performer}\n{when}".encode()).hexdigest()
+    return f"{digest}@{UID_DOMAIN}"
+
+
+def known_zone(name: str | None) -> ZoneInfo | None:
+    """The zone of that IANA name, or None when there is none or this machine does not know it."""
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        log.warning("time zone %r is not known here: the calendar uses floating local times", name)
+        return None
+
+
+def to_ics(
+    performances: Iterable[Performance],
+    *,
+    stamp: datetime,
+    festival: str | None = None,
+    timezone: str | None = None,
+) -> str:
+    """The sets as one VCALENDAR (CRLF line endings). `stamp` becomes every DTSTAMP."""
+    sets = sorted(performances, key=Performance.chronological)
+    zone = known_zone(timezone)
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
+             "METHOD:PUBLISH"]
+    if festival:
+        lines.append(f"X-WR-CALNAME:{escape_text(festival)}")
+    if zone is not None and sets:
+        lines += vtimezone(zone, sets[0].starts_at, max(p.ends_at for p in sets))
+    dtstamp = stamp.astimezone(UTC).strftime(_LOCAL) + "Z"
+    for p in sets:
+        lines += _vevent(p, dtstamp, festival, zone)
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) + CRLF for line in lines)
+
+
+def _vevent(p: Performance, dtstamp: str, festival: str | None, zone: ZoneInfo | None) -> list[str]:
+    when = f";TZID={_param(zone.key)}:" if zone is not None else ":"
+    details = [festival] if festival else []
+    if p.popularity is not None:
+        details.append(f"Popularity: {p.popularity}")
+    lines = [
+        "BEGIN:VEVENT",
+        f"UID:{event_uid(p)}",
+        f"DTSTAMP:{dtstamp}",
+        f"DTSTART{when}{p.starts_at.strftime(_LOCAL)}",
+        f"DTEND{when}{p.ends_at.strftime(_LOCAL)}",
+        f"SUMMARY:{escape_text(p.performer)}",
+        f"LOCATION:{escape_text(p.stage)}",
+    ]
+    if details:
+        lines.append(f"DESCRIPTION:{escape_text(chr(10).join(details))}")
+    lines.append("END:VEVENT")
+    return lines
+
+
+# -- time zones -------------------------------------------------------------------------------
+def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> list[str]:
+    """A VTIMEZONE for `zone` valid from `first` to `last` (naive local times).
+
+    zoneinfo does not expose its rules, so the transitions are found by probing the UTC offset:
+    every transition from the start of the year before `first` to the end of `last`'s year,
+    each as an explicit STANDARD or DAYLIGHT component (no RRULE: valid, and exact).
+    """
+    begin = datetime(first.year - 1, 1, 1, tzinfo=UTC)
+    end = datetime(last.year + 1, 1, 1, tzinfo=UTC)
+    lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
+    transitions = list(_transitions(zone, begin, end))
+    if not transitions:
+        # A zone without changes in that span: one component, its offset since ever.
+        offset = _offset(zone, begin)
+        lines += _observance(zone, begin, offset, offset, datetime(1970, 1, 1))
+    for instant, before, after in transitions:
+        local_start = (instant + before).replace(tzinfo=None)  # in the offset it replaces
+        lines += _observance(zone, instant, before, after, local_start)
+    lines.append("END:VTIMEZONE")
+    return lines
+
+
+def _observance(zone: ZoneInfo, instant: datetime, before: timedelta, after: timedelta,
+                local_start: datetime) -> list[str]:
+    local = instant.astimezone(zone)
+    kind = "DAYLIGHT" if local.dst() else "STANDARD"
+    lines = [f"BEGIN:{kind}", f"DTSTART:{local_start.strftime(_LOCAL)}",
+             f"TZOFFSETFROM:{_format_offset(before)}", f"TZOFFSETTO:{_format_offset(after)}"]
+    name = local.tzname()
+    if name:
+        lines.append(f"TZNAME:{escape_text(name)}")
+    return [*lines, f"END:{kind}"]
+
+
+def _transitions(zone: ZoneInfo, begin: datetime,
+                 end: datetime) -> Iterable[tuple[datetime, timedelta, timedelta]]:
+    """(UTC instant, offset before, offset after) of each change of offset in [begin, end)."""
+    day = timedelta(days=1)
+    t = begin
+    while t < end:
+        before, after = _offset(zone, t), _offset(zone, t + day)
+        if before != after:
+            low, high = 0, MINUTES_PER_DAY  # minutes after t: low has `before`, high not
+            while high - low > 1:
+                mid = (low + high) // 2
+                if _offset(zone, t + timedelta(minutes=mid)) == before:
+                    low = mid
+                else:
+                    high = mid
+            instant = t + timedelta(minutes=high)
+            yield instant, before, _offset(zone, instant)
+        t += day
+
+
+def _offset(zone: ZoneInfo, instant: datetime) -> timedelta:
+    return instant.astimezone(zone).utcoffset() or timedelta(0)
+
+
+def _format_offset(offset: timedelta) -> str:
+    seconds = int(offset.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    hours, rest = divmod(abs(seconds), 3600)
+    mins, secs = divmod(rest, 60)
+    return f"{sign}{hours:02d}{mins:02d}" + (f"{secs:02d}" if secs else "")
+
+
+# -- text -------------------------------------------------------------------------------------
+def escape_text(text: str) -> str:
+    """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+            .replace("\n", "\\n"))
+
+
+def _param(value: str) -> str:
+    """A parameter value, quoted when it holds `:`, `;` or `,`."""
+    return f'"{value}"' if any(c in value for c in ':;,') else value
+
+
+def fold(line: str) -> str:
+    """Split a content line into lines of at most 75 octets, continuing with one space.
+
+    Splits only between characters, so a UTF-8 sequence is never cut in two.
+    """
+    if len(line.encode()) <= LINE_OCTETS:
+        return line
+    parts: list[str] = []
+    current: list[str] = []
+    used = 0
+    for ch in line:
+        size = len(ch.encode())
+        if used + size > LINE_OCTETS:
+            parts.append("".join(current))
+            current, used = [" "], 1  # the continuation's leading space counts
+        current.append(ch)
+        used += size
+    parts.append("".join(current))
+    return CRLF.join(parts)
