@@ -135,13 +135,13 @@ _TYPED_KEYS = frozenset({"S", "N", "B", "BOOL", "NULL", "L", "M", "SS", "NS", "B
 
 
 def number_size(value: int | float | Decimal | str) -> int:
-    """Bytes of a DynamoDB number: 1 per two significant digits, + 1 (+ 1 when negative)."""
+    """Bytes of a DynamoDB number: 1 per two significant digits (zeros trimmed at both ends) + 1."""
     number = Decimal(str(value))
     if not number.is_finite():
         raise ValueError(f"DynamoDB numbers are finite, not {value!r}")
-    sign, digits, _ = number.normalize().as_tuple()
+    _, digits, _ = number.as_tuple()  # not normalize(): it rounds to 28 digits
     significant = "".join(map(str, digits)).strip("0") or "0"
-    return math.ceil(len(significant) / 2) + 1 + (1 if sign and number != 0 else 0)
+    return math.ceil(len(significant) / 2) + 1
 
 
 def value_size(value: Any, *, typed: bool = False) -> int:
