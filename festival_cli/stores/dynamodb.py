@@ -1,0 +1,471 @@
+"""The store of a deployed stack: DynamoDB tables `Performances` and `Ingestions`.
+
+Reads are Queries on the table or one index, page by page (never a Scan). A plan is written
+with BatchWriteItem, 25 requests each, one request per key; `UnprocessedItems` and throttling
+are retried with exponential backoff and full jitter, up to a bound, then `TransientStoreError`
+says how many items are still unwritten (nothing is dropped silently). Unlike SQLite a plan is
+not applied atomically: an interrupted write leaves part of it, and re-running the ingestion
+(SQS redelivers it) computes the rest from what is stored, so the end state is the file's.
+
+Two revisions of the same dates never interleave: `_revision` holds a lease per date, an item
+`lock#<date>` in the Ingestions table written with a conditional put. A second ingestion of
+those dates gets `ConcurrentRevisionError` (transient: SQS retries it later).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Literal
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.model import (
+    ATTR_DATE,
+    ATTR_END,
+    ATTR_PERFORMER,
+    ATTR_POPULARITY,
+    ATTR_SORT_KEY,
+    ATTR_STAGE,
+    ATTR_START,
+    Performance,
+)
+from festival_cli.core.plan import Plan
+from festival_cli.core.query import KeyRead
+from festival_cli.core.store import Progress, Store
+from festival_cli.stores.dynamodb_schema import (
+    ATTR_EXPIRES_AT,
+    ATTR_INGESTION_ID,
+    ATTR_KIND,
+    ATTR_STARTED,
+    INDEX_RECENT,
+    KEYS,
+    KIND_INGESTION,
+)
+
+log = logging.getLogger(__name__)
+
+Item = dict[str, dict[str, Any]]
+
+BATCH_SIZE = 25  # the most requests one BatchWriteItem may carry
+MAX_ATTEMPTS = 8  # per batch, counting the first
+BASE_DELAY = 0.05  # seconds; the n-th retry waits uniform(0, min(MAX_DELAY, BASE * 2**n))
+MAX_DELAY = 5.0
+# A revision lease outlives the longest possible run of the function (Lambda's 900 s limit),
+# so a lease is never taken over while its holder may still be writing.
+LEASE_SECONDS = 960
+# A notification claim older than this is taken to belong to a run that died before publishing.
+NOTIFY_CLAIM_SECONDS = 120
+# What one ingestion record keeps of its lists (an item is at most 400 KB).
+STORED_LINES = 100
+LINE_CHARS = 500
+
+_THROTTLING = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TransactionConflictException",
+    }
+)
+
+_ATTR_STATE = "State"
+_ATTR_FILE = "File"
+_ATTR_RECORD = "Record"
+_ATTR_NOTIFYING = "Notifying"
+_ATTR_NOTIFIED = "Notified"
+_ATTR_OWNER = "Owner"
+_LOCK_PREFIX = "lock#"
+
+
+# -- one place for the item format -------------------------------------------------------------
+def to_item(p: Performance) -> Item:
+    """The DynamoDB item of a set (low-level attribute values); no score, no PopularityScore."""
+    item: Item = {
+        ATTR_PERFORMER: {"S": p.performer},
+        ATTR_SORT_KEY: {"S": p.sort_key},
+        ATTR_STAGE: {"S": p.stage},
+        ATTR_DATE: {"S": p.date},
+        ATTR_START: {"S": p.start},
+        ATTR_END: {"S": p.end},
+    }
+    if p.popularity is not None:
+        item[ATTR_POPULARITY] = {"N": str(p.popularity)}
+    return item
+
+
+def from_item(item: Item) -> Performance:
+    """The set an item stores."""
+    score = item.get(ATTR_POPULARITY)
+    return Performance(
+        performer=item[ATTR_PERFORMER]["S"],
+        stage=item[ATTR_STAGE]["S"],
+        date=item[ATTR_DATE]["S"],
+        start=item[ATTR_START]["S"],
+        end=item[ATTR_END]["S"],
+        popularity=int(score["N"]) if score is not None else None,
+    )
+
+
+def key_of(p: Performance) -> Item:
+    return {ATTR_PERFORMER: {"S": p.performer}, ATTR_SORT_KEY: {"S": p.sort_key}}
+
+
+# -- errors ------------------------------------------------------------------------------------
+def is_transient(exc: BaseException) -> bool:
+    """Throttling, a timeout, a dropped connection or a 5xx: the same request may succeed later."""
+    if isinstance(exc, ClientError):
+        code = exc.response.get("Error", {}).get("Code", "")
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
+        return code in _THROTTLING or (isinstance(status, int) and status >= 500)
+    if isinstance(exc, BotoCoreError):
+        name = type(exc).__name__
+        return "Timeout" in name or "Connection" in name or "Endpoint" in name
+    return False
+
+
+def error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", ""))
+
+
+def translate(exc: Exception, doing: str) -> StoreError:
+    """The core error for a botocore failure while `doing` something."""
+    if isinstance(exc, ClientError):
+        detail = f"{error_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
+    else:
+        detail = str(exc)
+    message = f"DynamoDB could not {doing} ({detail.strip(': ')})"
+    if is_transient(exc):
+        return TransientStoreError(message + "; retry later")
+    return StoreError(message)
+
+
+@contextlib.contextmanager
+def translated(doing: str) -> Iterator[None]:
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        raise translate(exc, doing) from exc
+
+
+def _capped(lines: Sequence[str]) -> list[str]:
+    short = [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines]
+    if len(short) > STORED_LINES:
+        return [*short[:STORED_LINES], f"… and {len(short) - STORED_LINES} more"]
+    return short
+
+
+NotifyClaim = Literal["claimed", "notified", "busy"]
+
+
+class DynamoStore(Store):
+    """Performances and ingestion records in the two DynamoDB tables of a stack."""
+
+    def __init__(
+        self,
+        client: Any,
+        table: str,
+        ingestions_table: str,
+        *,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        max_attempts: int = MAX_ATTEMPTS,
+        lease_seconds: int = LEASE_SECONDS,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.client = client
+        self.table = table
+        self.ingestions_table = ingestions_table
+        self.sleep = sleep
+        self.clock = clock
+        self.max_attempts = max_attempts
+        self.lease_seconds = lease_seconds
+        self._rng = rng or random.Random()
+
+    # -- reading ---------------------------------------------------------------------------
+    def _read(self, read: KeyRead) -> Iterator[Performance]:
+        partition_attr, sort_attr = KEYS[read.index]
+        names = {"#p": partition_attr}
+        values: Item = {":p": {"S": read.partition}}
+        condition = "#p = :p"
+        if read.low is not None or read.high is not None:
+            names["#s"] = sort_attr
+            if read.low is not None:
+                values[":lo"] = _value(read.low)
+            if read.high is not None:
+                values[":hi"] = _value(read.high)
+            if read.low is not None and read.high is not None:
+                condition += " AND #s BETWEEN :lo AND :hi"
+            elif read.low is not None:
+                condition += " AND #s >= :lo"
+            else:
+                condition += " AND #s <= :hi"
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if read.index != "table":
+            request["IndexName"] = read.index
+        while True:
+            with translated(f"query {read.index} for {read.partition!r}"):
+                page = self.client.query(**request)
+            for item in page.get("Items", []):
+                yield from_item(item)
+            last = page.get("LastEvaluatedKey")
+            if not last:
+                return
+            request["ExclusiveStartKey"] = last
+
+    # -- writing ---------------------------------------------------------------------------
+    def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
+        # One request per key: DynamoDB refuses a batch naming a key twice, so fold first.
+        requests: dict[tuple[str, str], dict[str, Any]] = {}
+        for p in plan.deletes:
+            requests[p.key] = {"DeleteRequest": {"Key": key_of(p)}}
+        for p in plan.puts:
+            requests[p.key] = {"PutRequest": {"Item": to_item(p)}}
+        pending = list(requests.values())
+        for start in range(0, len(pending), BATCH_SIZE):
+            self._write_batch(pending[start : start + BATCH_SIZE])
+            if progress is not None:
+                progress(min(start + BATCH_SIZE, len(pending)), len(pending))
+
+    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+        """One BatchWriteItem, its leftovers retried with backoff; never drops an item."""
+        pending = batch
+        last_error: Exception | None = None
+        for attempt in range(1, self.max_attempts + 1):
+            try:
+                response = self.client.batch_write_item(RequestItems={self.table: pending})
+            except (ClientError, BotoCoreError) as exc:
+                if not is_transient(exc):
+                    raise translate(exc, "write a batch of sets") from exc
+                last_error = exc  # nothing of this request was written: send it all again
+            else:
+                pending = response.get("UnprocessedItems", {}).get(self.table, [])
+                if not pending:
+                    return
+            if attempt < self.max_attempts:
+                self.sleep(self._backoff(attempt))
+        reason = f" (last error: {error_code(last_error)})" if isinstance(
+            last_error, ClientError) else ""
+        raise TransientStoreError(
+            f"DynamoDB left {len(pending)} of {len(batch)} items of a batch unwritten after "
+            f"{self.max_attempts} attempts{reason}; the table is throttled, retry later "
+            "(re-running the ingestion is safe)"
+        )
+
+    def _backoff(self, attempt: int) -> float:
+        """Full jitter: uniform(0, min(cap, base * 2**attempt))."""
+        return self._rng.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt))
+
+    # -- revisions: one lease per date -----------------------------------------------------
+    @contextlib.contextmanager
+    def _revision(self, dates: Sequence[str]) -> Iterator[None]:
+        owner = uuid.uuid4().hex
+        held: list[str] = []
+        try:
+            for day in sorted(set(dates)):  # one order for everyone: no lock-order surprises
+                self._acquire(day, owner)
+                held.append(day)
+            yield
+        finally:
+            for day in held:
+                self._release(day, owner)
+
+    def _acquire(self, day: str, owner: str) -> None:
+        now = int(self.clock())
+        try:
+            self.client.put_item(
+                TableName=self.ingestions_table,
+                Item={
+                    ATTR_INGESTION_ID: {"S": _LOCK_PREFIX + day},
+                    _ATTR_OWNER: {"S": owner},
+                    ATTR_EXPIRES_AT: {"N": str(now + self.lease_seconds)},
+                },
+                ConditionExpression="attribute_not_exists(#id) OR #exp < :now",
+                ExpressionAttributeNames={"#id": ATTR_INGESTION_ID, "#exp": ATTR_EXPIRES_AT},
+                ExpressionAttributeValues={":now": {"N": str(now)}},
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                raise ConcurrentRevisionError(
+                    f"the sets of {day} are being revised by another ingestion right now; "
+                    "this one will be retried when it is done"
+                ) from exc
+            raise translate(exc, f"take the revision lease of {day}") from exc
+        except BotoCoreError as exc:
+            raise translate(exc, f"take the revision lease of {day}") from exc
+
+    def _release(self, day: str, owner: str) -> None:
+        try:
+            self.client.delete_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": _LOCK_PREFIX + day}},
+                ConditionExpression="#owner = :owner",
+                ExpressionAttributeNames={"#owner": _ATTR_OWNER},
+                ExpressionAttributeValues={":owner": {"S": owner}},
+            )
+        except (ClientError, BotoCoreError) as exc:
+            # Expired and taken over, or unreachable: the lease then ends by itself (ExpiresAt).
+            log.warning("could not release the revision lease of %s: %s", day, exc)
+
+    # -- ingestion records -----------------------------------------------------------------
+    def _record_attributes(self, record: Ingestion) -> Item:
+        data = record.to_dict()
+        for name in ("errors", "warnings", "changes"):
+            data[name] = _capped(data[name])
+        return {
+            ATTR_KIND: {"S": KIND_INGESTION},
+            ATTR_STARTED: {"S": record.started},
+            _ATTR_STATE: {"S": record.state},
+            _ATTR_FILE: {"S": record.file},
+            _ATTR_RECORD: {"S": json.dumps(data, ensure_ascii=False)},
+        }
+
+    def save_ingestion(self, record: Ingestion) -> None:
+        # An update, not a put: the notification marks on the item must survive.
+        attributes = self._record_attributes(record)
+        names = {f"#a{i}": name for i, name in enumerate(attributes)}
+        values = {f":v{i}": value for i, value in enumerate(attributes.values())}
+        with translated(f"save ingestion {record.id}"):
+            self.client.update_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": record.id}},
+                UpdateExpression="SET " + ", ".join(f"#a{i} = :v{i}" for i in range(len(names))),
+                ExpressionAttributeNames=names,
+                ExpressionAttributeValues=values,
+            )
+
+    def create_ingestion(self, record: Ingestion) -> bool:
+        item = {ATTR_INGESTION_ID: {"S": record.id}, **self._record_attributes(record)}
+        try:
+            self.client.put_item(
+                TableName=self.ingestions_table,
+                Item=item,
+                ConditionExpression="attribute_not_exists(#id)",
+                ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
+            )
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise translate(exc, f"create ingestion {record.id}") from exc
+        except BotoCoreError as exc:
+            raise translate(exc, f"create ingestion {record.id}") from exc
+        return True
+
+    def _get_item(self, ingestion_id: str) -> Item | None:
+        with translated(f"read ingestion {ingestion_id}"):
+            response = self.client.get_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
+                ConsistentRead=True,
+            )
+        item: Item | None = response.get("Item")
+        if item is None or ATTR_KIND not in item:  # absent, or a lease rather than a record
+            return None
+        return item
+
+    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+        item = self._get_item(ingestion_id)
+        return None if item is None else _record_of(item)
+
+    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
+        with translated("list recent ingestions"):
+            response = self.client.query(
+                TableName=self.ingestions_table,
+                IndexName=INDEX_RECENT,
+                KeyConditionExpression="#kind = :kind",
+                ExpressionAttributeNames={"#kind": ATTR_KIND},
+                ExpressionAttributeValues={":kind": {"S": KIND_INGESTION}},
+                ScanIndexForward=False,
+                Limit=limit,
+            )
+        return [_record_of(item) for item in response.get("Items", [])]
+
+    def count(self) -> int:
+        """The table's ItemCount: approximate, DynamoDB refreshes it about every six hours."""
+        with translated(f"describe table {self.table}"):
+            response = self.client.describe_table(TableName=self.table)
+        return int(response["Table"].get("ItemCount", 0))
+
+    # -- notifying once --------------------------------------------------------------------
+    def claim_notification(self, ingestion_id: str) -> NotifyClaim:
+        """Claim the right to notify about an ingestion: `claimed`, or why not.
+
+        `notified`: someone already did. `busy`: another run claimed it moments ago (and will
+        publish, or its claim goes stale after NOTIFY_CLAIM_SECONDS and a retry takes over).
+        """
+        now = self.clock()
+        try:
+            self.client.update_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
+                UpdateExpression="SET #claim = :now",
+                ConditionExpression="attribute_exists(#id) AND attribute_not_exists(#done) "
+                "AND (attribute_not_exists(#claim) OR #claim < :stale)",
+                ExpressionAttributeNames={
+                    "#id": ATTR_INGESTION_ID,
+                    "#claim": _ATTR_NOTIFYING,
+                    "#done": _ATTR_NOTIFIED,
+                },
+                ExpressionAttributeValues={
+                    ":now": {"N": f"{now:.3f}"},
+                    ":stale": {"N": f"{now - NOTIFY_CLAIM_SECONDS:.3f}"},
+                },
+            )
+        except ClientError as exc:
+            if error_code(exc) != "ConditionalCheckFailedException":
+                raise translate(exc, f"claim the notification of {ingestion_id}") from exc
+            item = self._get_item(ingestion_id)
+            return "notified" if item is None or _ATTR_NOTIFIED in item else "busy"
+        except BotoCoreError as exc:
+            raise translate(exc, f"claim the notification of {ingestion_id}") from exc
+        return "claimed"
+
+    def finish_notification(self, ingestion_id: str) -> None:
+        """Mark the ingestion as notified (after the message was published)."""
+        self._update_notify(ingestion_id, "SET #done = :now REMOVE #claim")
+
+    def release_notification(self, ingestion_id: str) -> None:
+        """Give a claim back (publishing failed): the retry will claim and publish."""
+        self._update_notify(ingestion_id, "REMOVE #claim")
+
+    def notified(self, ingestion_id: str) -> bool:
+        item = self._get_item(ingestion_id)
+        return item is not None and _ATTR_NOTIFIED in item
+
+    def _update_notify(self, ingestion_id: str, expression: str) -> None:
+        names = {"#claim": _ATTR_NOTIFYING}
+        values: Item = {}
+        if "#done" in expression:
+            names["#done"] = _ATTR_NOTIFIED
+            values[":now"] = {"N": f"{self.clock():.3f}"}
+        with translated(f"mark the notification of {ingestion_id}"):
+            self.client.update_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
+                UpdateExpression=expression,
+                ExpressionAttributeNames=names,
+                **({"ExpressionAttributeValues": values} if values else {}),
+            )
+
+
+def _value(value: str | int) -> dict[str, str]:
+    return {"N": str(value)} if isinstance(value, int) else {"S": value}
+
+
+def _record_of(item: Item) -> Ingestion:
+    return Ingestion.from_dict(json.loads(item[_ATTR_RECORD]["S"]))

@@ -1,0 +1,189 @@
+"""A stack's resources in moto, built the way the template wires them, and helpers to watch it.
+
+`World` holds the bucket (S3 notifications to the queue for `uploads/*.json`), the queue and its
+dead-letter queue, the two tables and the topic; tests put objects, turn what SQS delivers into
+the Lambda event, and read back the table, the ingestion records and the SNS messages.
+`RequestCounter` counts the requests a client makes per operation (used by the benchmarks too).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+from moto import mock_aws
+from moto.core import DEFAULT_ACCOUNT_ID
+
+from festival_cli.core.pipeline import UPLOAD_PREFIX, UPLOAD_SUFFIX
+from festival_cli.stores.dynamodb import DynamoStore
+from festival_cli.stores.dynamodb_schema import INGESTIONS, PERFORMANCES, table_definition
+
+REGION = "eu-west-1"
+ACCOUNT = DEFAULT_ACCOUNT_ID
+
+FAKE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+# Standard configuration that must not leak in from the machine running the tests.
+CLEARED_ENVIRONMENT = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE",
+                       "AWS_SHARED_CREDENTIALS_FILE", "FESTIVAL_STACK", "FESTIVAL_DB")
+
+
+class RequestCounter:
+    """Counts the requests a boto3 client sends, per operation, and the BatchWriteItem batches."""
+
+    def __init__(self, client: Any) -> None:
+        self.calls: Counter[str] = Counter()
+        self.batches: list[list[dict[str, Any]]] = []
+        # before-parameter-build sees the API parameters, once per call (not per HTTP retry).
+        client.meta.events.register(
+            f"before-parameter-build.{client.meta.service_model.service_name}", self._seen)
+
+    def _seen(self, model: Any, params: dict[str, Any], **_: Any) -> None:
+        self.calls[model.name] += 1
+        if model.name == "BatchWriteItem":
+            for requests in params["RequestItems"].values():
+                self.batches.append(list(requests))
+
+    def reset(self) -> None:
+        self.calls.clear()
+        self.batches.clear()
+
+    @property
+    def writes(self) -> int:
+        """Write requests of the Performances table (BatchWriteItem calls)."""
+        return self.calls["BatchWriteItem"]
+
+
+def create_tables(dynamodb: Any, table: str, ingestions_table: str) -> None:
+    dynamodb.create_table(**table_definition(PERFORMANCES, table))
+    dynamodb.create_table(**table_definition(INGESTIONS, ingestions_table))
+
+
+@dataclass
+class World:
+    """The resources of one stack in moto, and the clients that reach them."""
+
+    s3: Any
+    sqs: Any
+    sns: Any
+    dynamodb: Any
+    bucket: str = "festival-uploads"
+    table: str = "festival-Performances"
+    ingestions_table: str = "festival-Ingestions"
+    queue_url: str = ""
+    queue_arn: str = ""
+    dlq_url: str = ""
+    topic_arn: str = ""
+    _stores: list[DynamoStore] = field(default_factory=list)
+
+    @classmethod
+    def build(cls) -> World:
+        world = cls(
+            s3=boto3.client("s3", region_name=REGION),
+            sqs=boto3.client("sqs", region_name=REGION),
+            sns=boto3.client("sns", region_name=REGION),
+            dynamodb=boto3.client("dynamodb", region_name=REGION),
+        )
+        world.s3.create_bucket(
+            Bucket=world.bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
+        )
+        world.dlq_url = world.sqs.create_queue(QueueName="festival-dlq")["QueueUrl"]
+        dlq_arn = world.sqs.get_queue_attributes(
+            QueueUrl=world.dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        world.queue_url = world.sqs.create_queue(
+            QueueName="festival-queue",
+            Attributes={
+                "VisibilityTimeout": "0",  # a message not deleted is visible again at once
+                "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
+                                             "maxReceiveCount": "5"}),
+            },
+        )["QueueUrl"]
+        world.queue_arn = world.sqs.get_queue_attributes(
+            QueueUrl=world.queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        world.s3.put_bucket_notification_configuration(
+            Bucket=world.bucket,
+            NotificationConfiguration={
+                "QueueConfigurations": [{
+                    "QueueArn": world.queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [
+                        {"Name": "prefix", "Value": UPLOAD_PREFIX},
+                        {"Name": "suffix", "Value": UPLOAD_SUFFIX},
+                    ]}},
+                }]
+            },
+        )
+        create_tables(world.dynamodb, world.table, world.ingestions_table)
+        world.topic_arn = world.sns.create_topic(Name="festival-notifications")["TopicArn"]
+        return world
+
+    # -- the store -----------------------------------------------------------------------
+    def store(self, **options: Any) -> DynamoStore:
+        """A DynamoStore on the world's tables; never sleeps unless given `sleep`."""
+        options.setdefault("sleep", lambda _seconds: None)
+        store = DynamoStore(self.dynamodb, self.table, self.ingestions_table, **options)
+        self._stores.append(store)
+        return store
+
+    # -- the pipeline's input ------------------------------------------------------------
+    def put(self, key: str, body: bytes, metadata: dict[str, str] | None = None) -> Any:
+        return self.s3.put_object(Bucket=self.bucket, Key=key, Body=body,
+                                  Metadata=metadata or {})
+
+    def receive(self) -> list[dict[str, Any]]:
+        """Every message waiting in the queue (received, so invisible until not deleted)."""
+        messages: list[dict[str, Any]] = []
+        while True:
+            batch = self.sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, AttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            if not batch:
+                return messages
+            messages += batch
+
+    def event(self, messages: list[dict[str, Any]]) -> dict[str, Any]:
+        """The event the Lambda service passes for these SQS messages."""
+        return {"Records": [self.sqs_record(m) for m in messages]}
+
+    def sqs_record(self, message: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": message.get("MessageAttributes", {}),
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": self.queue_arn,
+            "awsRegion": REGION,
+        }
+
+    def upload_events(self) -> dict[str, Any]:
+        """The Lambda event for what is waiting, without the s3:TestEvent messages."""
+        messages = [m for m in self.receive() if "s3:TestEvent" not in m["Body"]]
+        return self.event(messages)
+
+    # -- the pipeline's output -----------------------------------------------------------
+    def notifications(self) -> list[tuple[str, str]]:
+        """(subject, message) of every SNS message published to the topic, oldest first."""
+        from moto.backends import get_backend
+
+        topic = get_backend("sns")[ACCOUNT][REGION].topics[self.topic_arn]
+        return [(subject, message) for _id, message, subject, *_ in topic.sent_notifications]
+
+
+@contextmanager
+def moto_world() -> Iterator[World]:
+    with mock_aws():
+        yield World.build()

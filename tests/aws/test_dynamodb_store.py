@@ -1,0 +1,369 @@
+"""DynamoStore against moto: item format, batching, retries, queries, leases, records."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import Plan, compute_plan
+from festival_cli.core.query import KeyRead, Query
+from festival_cli.stores.dynamodb import DynamoStore, from_item, to_item
+from tests.aws.moto_world import RequestCounter, World
+from tests.factories import big_lineup, lineup, perf
+
+
+def throttled(code: str = "ProvisionedThroughputExceededException") -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "slow down"},
+                        "ResponseMetadata": {"HTTPStatusCode": 400}}, "BatchWriteItem")
+
+
+# -- item format ---------------------------------------------------------------------------
+@pytest.mark.parametrize("popularity", [87, 0, None])
+def test_an_item_round_trips_to_the_same_performance(popularity: int | None) -> None:
+    p = perf(popularity=popularity)
+    assert from_item(to_item(p)) == p
+
+
+def test_an_item_without_a_score_has_no_popularity_attribute() -> None:
+    assert "PopularityScore" not in to_item(perf(popularity=None))
+
+
+def test_an_item_carries_the_key_and_every_index_attribute() -> None:
+    item = to_item(perf())
+    assert {k: v["S"] for k, v in item.items() if "S" in v} == {
+        "Performer": "Aurora Fields", "DateStartTime": "2026-07-10#18:00", "Stage": "Main",
+        "Date": "2026-07-10", "StartTime": "18:00", "EndTime": "19:15",
+    }
+
+
+# -- writing -------------------------------------------------------------------------------
+@pytest.mark.parametrize("n", [1, 25, 26, 60])
+def test_n_new_sets_take_ceil_n_over_25_batch_writes(world: World, n: int) -> None:
+    store = world.store()
+    counter = RequestCounter(world.dynamodb)
+    store.apply_lineup(lineup(*big_lineup(n, days=1)))
+    assert counter.writes == math.ceil(n / 25)
+    assert all(len(batch) <= 25 for batch in counter.batches)
+
+
+def test_every_written_set_is_stored(world: World) -> None:
+    store = world.store()
+    sets = big_lineup(60, days=2)
+    store.apply_lineup(lineup(*sets))
+    assert sorted(store.stored_on(["2026-07-10", "2026-07-11"]), key=str) == sorted(sets, key=str)
+
+
+def test_reapplying_the_same_lineup_writes_nothing(world: World) -> None:
+    store = world.store()
+    sets = lineup(*big_lineup(80, days=1))
+    store.apply_lineup(sets)
+    counter = RequestCounter(world.dynamodb)
+    plan = store.apply_lineup(sets)
+    assert (counter.writes, plan.counts()["unchanged"]) == (0, 80)
+
+
+def test_a_revision_touching_k_sets_takes_ceil_k_over_25_writes(world: World) -> None:
+    store = world.store()
+    sets = big_lineup(200, days=1)
+    store.apply_lineup(lineup(*sets))
+    revised = [Performance(p.performer, p.stage, p.date, p.start, p.end, 1) if i < 30 else p
+               for i, p in enumerate(sets)][:-20]  # 30 changed, 20 cancelled
+    counter = RequestCounter(world.dynamodb)
+    store.apply_lineup(lineup(*revised))
+    assert counter.writes == math.ceil(50 / 25)
+
+
+def batch_keys(batch: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    keys = []
+    for request in batch:
+        item = request["PutRequest"]["Item"] if "PutRequest" in request else \
+            request["DeleteRequest"]["Key"]
+        keys.append((item["Performer"]["S"], item["DateStartTime"]["S"]))
+    return keys
+
+
+def test_a_batch_never_names_the_same_key_twice(world: World) -> None:
+    store = world.store()
+    twice = perf(popularity=10), perf(popularity=20)  # one key, put twice and deleted once
+    plan = Plan(dates=("2026-07-10",), added=(*twice, *big_lineup(30, days=1)),
+                removed=(perf(popularity=5),))
+    counter = RequestCounter(world.dynamodb)
+    store._apply(plan)
+    keys = [key for batch in counter.batches for key in batch_keys(batch)]
+    assert len(keys) == len(set(keys)) == 31
+    assert store.stored_on(["2026-07-10"]).count(perf(popularity=20)) == 1
+
+
+def test_unprocessed_items_are_retried_until_all_are_written(world: World) -> None:
+    sleeps: list[float] = []
+    store = world.store(sleep=sleeps.append)
+    real = world.dynamodb.batch_write_item
+    calls = {"n": 0}
+
+    def flaky(**kwargs: Any) -> dict[str, Any]:
+        calls["n"] += 1
+        requests = kwargs["RequestItems"][world.table]
+        if calls["n"] <= 2:  # write only the first item, give the rest back
+            real(RequestItems={world.table: requests[:1]})
+            return {"UnprocessedItems": {world.table: requests[1:]}}
+        return real(**kwargs)
+
+    world.dynamodb.batch_write_item = flaky
+    sets = big_lineup(20, days=1)
+    store.apply_lineup(lineup(*sets))
+    assert sorted(store.stored_on(["2026-07-10"]), key=str) == sorted(sets, key=str)
+    assert (calls["n"], len(sleeps)) == (3, 2)
+
+
+def test_backoff_bounds_grow_exponentially_with_full_jitter(world: World) -> None:
+    store = world.store()
+    bounds = [max(store._backoff(attempt) for _ in range(300)) for attempt in (1, 2, 3, 4)]
+    assert bounds == sorted(bounds) and bounds[0] <= 0.1 and bounds[3] > 0.4
+    assert min(store._backoff(1) for _ in range(300)) < 0.01
+
+
+def test_items_left_unprocessed_after_the_last_attempt_raise_a_transient_error(
+    world: World,
+) -> None:
+    sleeps: list[float] = []
+    store = world.store(sleep=sleeps.append, max_attempts=4)
+
+    def stuck(**kwargs: Any) -> dict[str, Any]:  # takes 5 items once, then nothing
+        requests = kwargs["RequestItems"][world.table]
+        return {"UnprocessedItems": {world.table: requests[5:] if len(requests) > 5 else requests}}
+
+    world.dynamodb.batch_write_item = stuck
+    with pytest.raises(TransientStoreError, match=r"left 5 of 10 items .* after 4 attempts"):
+        store.apply_lineup(lineup(*big_lineup(10, days=1)))
+    assert len(sleeps) == 3
+
+
+def test_a_throttling_error_is_retried(world: World) -> None:
+    store = world.store()
+    real = world.dynamodb.batch_write_item
+    failures = [throttled(), throttled("ThrottlingException")]
+
+    def throttling(**kwargs: Any) -> dict[str, Any]:
+        if failures:
+            raise failures.pop()
+        return real(**kwargs)
+
+    world.dynamodb.batch_write_item = throttling
+    store.apply_lineup(lineup(perf()))
+    assert store.stored_on(["2026-07-10"]) == [perf()]
+
+
+def test_a_validation_error_is_a_permanent_store_error(world: World) -> None:
+    store = world.store()
+
+    def invalid(**kwargs: Any) -> dict[str, Any]:
+        raise ClientError({"Error": {"Code": "ValidationException", "Message": "bad"}},
+                          "BatchWriteItem")
+
+    world.dynamodb.batch_write_item = invalid
+    with pytest.raises(StoreError, match="ValidationException: bad") as caught:
+        store.apply_lineup(lineup(perf()))
+    assert not isinstance(caught.value, TransientStoreError)
+
+
+def test_a_missing_table_is_a_store_error(world: World) -> None:
+    store = DynamoStore(world.dynamodb, "no-such-table", world.ingestions_table)
+    with pytest.raises(StoreError, match="ResourceNotFoundException"):
+        store.query(Query(performer="Aurora Fields"))
+
+
+# -- reading -------------------------------------------------------------------------------
+def stocked(world: World) -> DynamoStore:
+    store = world.store()
+    store.apply_lineup(lineup(
+        perf(),
+        perf("Night Owls", "Club", start="23:30", end="02:00", popularity=None),
+        perf("Brass Tide", "Main", "2026-07-11", "20:00", "21:00", 95),
+        perf("Aurora Fields", "Tent", "2026-07-11", "16:00", "17:00", 60),
+    ))
+    return store
+
+
+@pytest.mark.parametrize(
+    ("query", "performers"),
+    [
+        (Query(performer="Aurora Fields"), ["Aurora Fields", "Aurora Fields"]),
+        (Query(performer="Aurora Fields", date="2026-07-11"), ["Aurora Fields"]),
+        (Query(stage="Main", start="2026-07-10T18:30", end="2026-07-11T20:30"),
+         ["Aurora Fields", "Brass Tide"]),
+        (Query(date="2026-07-10"), ["Aurora Fields", "Night Owls"]),
+        (Query(date="2026-07-11", at="01:00"), ["Night Owls"]),
+        (Query(date="2026-07-11", min_popularity=50), ["Brass Tide", "Aurora Fields"]),
+        (Query(date="2026-07-10", min_popularity=0), ["Aurora Fields"]),
+    ],
+)
+def test_queries_answer_with_the_core_semantics(
+    world: World, query: Query, performers: list[str]
+) -> None:
+    assert [p.performer for p in stocked(world).query(query)] == performers
+
+
+def test_queries_issue_query_requests_only(world: World) -> None:
+    store = stocked(world)
+    counter = RequestCounter(world.dynamodb)
+    store.query(Query(date="2026-07-11", at="01:00"))
+    store.query(Query(stage="Main", date="2026-07-10"))
+    store.query(Query(date="2026-07-11", min_popularity=50))
+    store.query(Query(performer="Aurora Fields"))
+    assert set(counter.calls) == {"Query"}
+
+
+def test_a_read_follows_every_page(world: World) -> None:
+    store = world.store()
+    sets = big_lineup(40, days=1)
+    store.apply_lineup(lineup(*sets))
+    real = world.dynamodb.query
+    pages = []
+
+    def small_pages(**kwargs: Any) -> dict[str, Any]:
+        response = real(**kwargs, Limit=7)
+        pages.append(response)
+        return response
+
+    world.dynamodb.query = small_pages
+    assert len(list(store._read(KeyRead("Date-Time", "2026-07-10")))) == 40
+    assert len(pages) == 6
+
+
+# -- revisions: one lease per date ---------------------------------------------------------
+def test_a_second_revision_of_the_same_date_is_refused_while_one_runs(world: World) -> None:
+    first, second = world.store(), world.store()
+    with first._revision(["2026-07-10"]), pytest.raises(ConcurrentRevisionError,
+                                                        match="2026-07-10"):
+        second.apply_lineup(lineup(perf()))
+    assert second.stored_on(["2026-07-10"]) == []
+
+
+def test_a_revision_of_other_dates_runs_alongside(world: World) -> None:
+    first, second = world.store(), world.store()
+    with first._revision(["2026-07-11"]):
+        second.apply_lineup(lineup(perf()))
+    assert second.stored_on(["2026-07-10"]) == [perf()]
+
+
+def test_a_refused_revision_releases_the_dates_it_had_taken(world: World) -> None:
+    first, second = world.store(), world.store()
+    with first._revision(["2026-07-11"]), pytest.raises(ConcurrentRevisionError):
+        second.apply_lineup(lineup(perf(), perf(date="2026-07-11")))
+    first.apply_lineup(lineup(perf(popularity=1)))  # 2026-07-10 was given back
+
+
+def test_a_lease_is_released_after_the_revision(world: World) -> None:
+    first, second = world.store(), world.store()
+    first.apply_lineup(lineup(perf()))
+    second.apply_lineup(lineup(perf(popularity=3)))
+    assert second.stored_on(["2026-07-10"]) == [perf(popularity=3)]
+
+
+def test_an_expired_lease_is_taken_over(world: World) -> None:
+    now = [1_000_000.0]
+    first = world.store(clock=lambda: now[0])
+    second = world.store(clock=lambda: now[0])
+    with first._revision(["2026-07-10"]):
+        now[0] += first.lease_seconds + 1
+        second.apply_lineup(lineup(perf()))
+    assert second.stored_on(["2026-07-10"]) == [perf()]
+
+
+def test_interleaved_revisions_leave_exactly_one_of_them(world: World) -> None:
+    """Two files revising one date: the second waits for the first, then wins whole."""
+    first, second = world.store(), world.store()
+    a = lineup(*big_lineup(30, days=1))
+    b = lineup(*[Performance(p.performer, "Tent", p.date, p.start, p.end, 5)
+                 for p in big_lineup(40, days=1)])
+    with first._revision(a.dates):
+        with pytest.raises(ConcurrentRevisionError):
+            second.apply_lineup(b)
+        plan = compute_plan(a.performances, first.stored_on(a.dates))
+        first._apply(plan)
+    second.apply_lineup(b)  # the retry
+    assert sorted(first.stored_on(b.dates), key=str) == sorted(b.performances, key=str)
+
+
+# -- ingestion records ---------------------------------------------------------------------
+def test_creating_an_ingestion_twice_reports_the_duplicate(world: World) -> None:
+    store = world.store()
+    assert store.create_ingestion(Ingestion(id="abc", file="lineup.json")) is True
+    assert store.create_ingestion(Ingestion(id="abc", file="other.json")) is False
+    assert store.get_ingestion("abc") == Ingestion(
+        id="abc", file="lineup.json", started=store.get_ingestion("abc").started)  # type: ignore[union-attr]
+
+
+def test_a_saved_record_reads_back_equal(world: World) -> None:
+    store = world.store()
+    record = Ingestion(id="abc", file="lineup.json").finish(
+        "succeeded", counts={"added": 3}, warnings=["w"], changes=["added: x"], festival="F",
+        timezone="Europe/London", merge=True)
+    store.save_ingestion(record)
+    assert store.get_ingestion("abc") == record
+
+
+def test_recent_ingestions_are_newest_first_through_a_query(world: World) -> None:
+    store = world.store()
+    for i in range(5):
+        store.save_ingestion(Ingestion(id=f"id{i}", file="f", started=f"2026-01-0{i + 1}"))
+    with store._revision(["2026-07-10"]):  # a lease item is not an ingestion
+        counter = RequestCounter(world.dynamodb)
+        recent = store.recent_ingestions(limit=3)
+        assert set(counter.calls) == {"Query"}
+    assert [r.id for r in recent] == ["id4", "id3", "id2"]
+
+
+def test_a_lease_is_not_an_ingestion(world: World) -> None:
+    store = world.store()
+    with store._revision(["2026-07-10"]):
+        assert store.get_ingestion("lock#2026-07-10") is None
+
+
+def test_long_lists_are_capped_in_the_stored_record(world: World) -> None:
+    store = world.store()
+    errors = [f"lineup.json:{i}:1: problem {i} " + "x" * 1000 for i in range(5000)]
+    store.save_ingestion(Ingestion(id="big", file="f").finish("rejected", errors=errors))
+    stored = store.get_ingestion("big")
+    assert stored is not None
+    assert len(stored.errors) == 101 and stored.errors[-1] == "… and 4900 more"
+    assert max(len(e) for e in stored.errors) <= 500
+
+
+def test_the_count_is_the_table_item_count(world: World) -> None:
+    store = world.store()
+    store.apply_lineup(lineup(*big_lineup(30, days=1)))
+    assert store.count() == 30
+
+
+# -- notifying once ------------------------------------------------------------------------
+def test_a_notification_is_claimed_once(world: World) -> None:
+    store = world.store()
+    store.save_ingestion(Ingestion(id="abc", file="f"))
+    assert store.claim_notification("abc") == "claimed"
+    assert store.claim_notification("abc") == "busy"
+    store.finish_notification("abc")
+    assert store.claim_notification("abc") == "notified"
+
+
+def test_a_released_claim_can_be_claimed_again(world: World) -> None:
+    store = world.store()
+    store.save_ingestion(Ingestion(id="abc", file="f"))
+    store.claim_notification("abc")
+    store.release_notification("abc")
+    assert store.claim_notification("abc") == "claimed"
+
+
+def test_saving_a_record_keeps_its_notified_mark(world: World) -> None:
+    store = world.store()
+    store.save_ingestion(Ingestion(id="abc", file="f"))
+    store.claim_notification("abc")
+    store.finish_notification("abc")
+    store.save_ingestion(Ingestion(id="abc", file="f", state="succeeded"))
+    assert store.notified("abc")
