@@ -1,0 +1,42 @@
+"""The contract between whoever puts a lineup into the bucket and the function that ingests it.
+
+Both sides import it (the CLI's stack target and the Lambda handler), so the prefix, the
+metadata names and the ingestion id of an uploaded object cannot drift apart.
+
+- Lineups are uploaded under `uploads/` as `<name>.json`.
+- `x-amz-meta-festival-merge: true` asks for a merge (add and update only); without it the
+  file replaces the stored sets of the dates it lists.
+- `x-amz-meta-festival-upload: <token>` is a random token `festival upload` sets, so that the
+  CLI knows the ingestion id before the function runs, and re-uploading an earlier file's exact
+  bytes is a new ingestion rather than a duplicate. An object dropped without it is identified
+  by its version id (or, in an unversioned bucket, its eTag and the event's sequencer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+UPLOAD_PREFIX = "uploads/"
+UPLOAD_SUFFIX = ".json"
+MERGE_METADATA = "festival-merge"  # S3 user metadata (x-amz-meta-festival-merge)
+TOKEN_METADATA = "festival-upload"  # S3 user metadata (x-amz-meta-festival-upload)
+
+
+def ingestion_id_for(bucket: str, key: str, token: str) -> str:
+    """The id of the ingestion of one object version: the same for every delivery of it."""
+    digest = hashlib.sha256(f"{bucket}\0{key}\0{token.strip(chr(34))}".encode()).hexdigest()
+    return digest[:16]
+
+
+def wants_merge(metadata: Mapping[str, str]) -> bool:
+    """Does the object's user metadata ask for a merge?"""
+    return metadata.get(MERGE_METADATA, "").strip().lower() in {"true", "1", "yes"}
+
+
+def upload_metadata(token: str, *, merge: bool) -> dict[str, str]:
+    """The user metadata `festival upload` puts on an object."""
+    metadata = {TOKEN_METADATA: token}
+    if merge:
+        metadata[MERGE_METADATA] = "true"
+    return metadata
