@@ -1,0 +1,39 @@
+"""Fixtures every test module may use: an isolated environment and a fresh local store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from festival_cli.stores.sqlite import SqliteStore
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory,
+                 monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test reads the user's real data directory, stack or colour settings."""
+    home = tmp_path_factory.mktemp("home")
+    for name in ("FESTIVAL_DB", "FESTIVAL_STACK", "NO_COLOR", "TERM"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    from festival_cli.cli import console
+
+    console.reset()  # CliRunner swaps sys.stdout/sys.stderr between invocations
+    yield
+    console.reset()
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """Where a test's local store lives (not created yet)."""
+    return tmp_path / "festival.db"
+
+
+@pytest.fixture
+def sqlite_store(db_path: Path) -> Iterator[SqliteStore]:
+    """A fresh, empty local store."""
+    with SqliteStore(db_path) as store:
+        yield store
