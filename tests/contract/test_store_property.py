@@ -6,14 +6,13 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from festival_cli.core.model import Performance
 from tests.contract.backends import STORE_FACTORIES
 from tests.factories import lineup
-
-import pytest
 
 DATES = ["2026-07-10", "2026-07-11", "2026-07-12"]
 TIMES = ["18:00", "19:00", "23:30", "01:00"]
