@@ -139,7 +139,7 @@ def festival_day_sets(
     `day_starts` belong to the night of `day`).
     """
     check_time("--day-starts", day_starts)
-    sets = store.query(Query(date=day))
+    sets = store.query(Query(date=day))  # Query.check() refuses a date that is not one
     if minutes(day_starts) > 0:
         sets += store.query(Query(date=shift_date(day, 1)))
     return sorted((p for p in sets if in_festival_day(p, day, day_starts)),
@@ -160,6 +160,7 @@ def build_timetable(
     `stages`: show only these, in this order. `highlight`: performers (case-insensitive) to mark;
     overlaps between their sets are the timetable's clashes.
     """
+    Query(date=day).check()  # a `UsageError` for a date that is not one
     check_time("--day-starts", day_starts)
     check_step(step)
     sets = [p for p in performances if in_festival_day(p, day, day_starts)]
@@ -238,3 +239,18 @@ def _row_span(p: Performance, day: str, day_starts: str, step: int) -> tuple[int
 def _nearest_row(offset: int, step: int) -> int:
     """The row boundary nearest to `offset` minutes (half-way rounds down the page)."""
     return (2 * offset + step) // (2 * step)
+
+
+def load_timetable(
+    store: Store,
+    day: str,
+    *,
+    day_starts: str = DEFAULT_DAY_STARTS,
+    step: int = DEFAULT_STEP,
+    stages: Sequence[str] = (),
+    highlight: Sequence[str] = (),
+) -> Timetable:
+    """The timetable of festival day `day` from what `store` holds (see `build_timetable`)."""
+    check_step(step)
+    return build_timetable(festival_day_sets(store, day, day_starts), day, day_starts=day_starts,
+                           step=step, stages=stages, highlight=highlight)
