@@ -1,0 +1,136 @@
+"""Export the selected sets as a lineup file (JSON, re-importable as it is), CSV or iCalendar.
+
+Select with the query selectors (--date may be given several times); a full export would need
+a scan of the table, so a selector is required. The document goes to stdout, or with --file
+atomically to that file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+import os
+import tempfile
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from festival_cli.cli.console import answer, message
+from festival_cli.cli.options import DbOption, StackOption
+from festival_cli.cli.selectors import (
+    AtOption,
+    DatesOption,
+    FromOption,
+    MinPopularityOption,
+    PerformerOption,
+    StageOption,
+    ToOption,
+    selection_queries,
+)
+from festival_cli.cli.target import open_target
+from festival_cli.core.calendar import known_zone, to_ics
+from festival_cli.core.errors import FestivalError
+from festival_cli.core.model import Lineup, Performance
+
+CSV_FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
+
+
+class ExportOutput(StrEnum):
+    """The document written."""
+
+    json = "json"
+    csv = "csv"
+    ics = "ics"
+
+
+def command(
+    performer: PerformerOption = None,
+    stage: StageOption = None,
+    start: FromOption = None,
+    end: ToOption = None,
+    date: DatesOption = None,
+    at: AtOption = None,
+    min_popularity: MinPopularityOption = None,
+    output: Annotated[ExportOutput, typer.Option(
+        "--output", "-o", help="json: a lineup file (format 1); csv; ics: iCalendar.",
+        case_sensitive=False)] = ExportOutput.json,
+    file: Annotated[Path | None, typer.Option(
+        "--file", "-f", dir_okay=False, help="Write the document here instead of stdout.",
+        show_default=False)] = None,
+    stack: StackOption = None,
+    db: DbOption = None,
+) -> None:
+    queries = selection_queries(performer=performer, stage=stage, start=start, end=end,
+                                dates=date, at=at, min_popularity=min_popularity)
+    target = open_target(stack, db)
+    try:
+        found = {p.key: p for q in queries for p in target.store.query(q)}
+        festival, timezone = target.store.festival_info()
+    finally:
+        target.close()
+    sets = sorted(found.values(), key=Performance.chronological)
+    if output is ExportOutput.ics and timezone and known_zone(timezone) is None:
+        message(f"warning: time zone '{timezone}' is not known here: "
+                "the calendar uses floating local times")
+    document = render(sets, output, festival=festival, timezone=timezone)
+    if not sets:
+        message("no performances match: the document is empty")
+    if file is None:
+        answer(document)
+        return
+    write_atomically(file, document.encode())
+    message(f"wrote {len(sets)} set{'s' if len(sets) != 1 else ''} to {file}")
+
+
+def render(sets: list[Performance], output: ExportOutput, *, festival: str | None,
+           timezone: str | None) -> str:
+    """The document of `sets` in the format asked for."""
+    if output is ExportOutput.json:
+        lineup = Lineup(tuple(sets), festival=festival, timezone=timezone)
+        return json.dumps(lineup.to_document(), ensure_ascii=False, indent=2) + "\n"
+    if output is ExportOutput.csv:
+        return csv_document(sets)
+    return to_ics(sets, stamp=datetime.now(UTC), festival=festival, timezone=timezone)
+
+
+def csv_document(sets: list[Performance]) -> str:
+    """CSV with a header row; popularity empty when absent."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_FIELDS)
+    for p in sets:
+        writer.writerow([p.performer, p.stage, p.date, p.start, p.end,
+                         "" if p.popularity is None else p.popularity])
+    return buffer.getvalue()
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Write `data` to `path` through a temporary file and a rename: all of it, or nothing."""
+    directory = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise FestivalError(f"{path}: cannot write ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # mkstemp makes the file private (0600); give it the mode a new file normally gets.
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise FestivalError(f"{path}: cannot write ({exc.strerror})") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
