@@ -1,0 +1,226 @@
+"""What only the SQLite store promises: index-only reads, its file, its transactions, its errors."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from festival_cli.core.errors import StoreError, TransientStoreError
+from festival_cli.core.plan import compute_plan
+from festival_cli.core.query import KeyRead, Query
+from festival_cli.stores.sqlite import SqliteStore
+from tests.factories import big_lineup, lineup, perf
+
+EVERY_READ = [
+    KeyRead("table", "A"),
+    KeyRead("table", "A", "2026-07-10#00:00", "2026-07-10#23:59"),
+    KeyRead("Stage-Date-Start", "Main", "2026-07-09#18:00", "2026-07-10#23:00"),
+    KeyRead("Date-Time", "2026-07-10"),
+    KeyRead("Date-Time", "2026-07-10", "00:00", "21:30"),
+    KeyRead("Date-Popularity", "2026-07-10", 80, 100),
+    KeyRead("Date-Popularity", "2026-07-10"),
+]
+EVERY_QUERY = [
+    Query(performer="A"),
+    Query(performer="A", date="2026-07-10"),
+    Query(stage="Main", start="2026-07-10T18:00", end="2026-07-10T23:00"),
+    Query(stage="Main", date="2026-07-10"),
+    Query(date="2026-07-10"),
+    Query(date="2026-07-10", at="21:30"),
+    Query(date="2026-07-10", min_popularity=80),
+]
+
+
+def query_plan(store: SqliteStore, read: KeyRead) -> list[str]:
+    sql, params = store.sql_for(read)
+    return [row[3] for row in store._db.execute(f"EXPLAIN QUERY PLAN {sql}", params)]
+
+
+@pytest.mark.parametrize("read", EVERY_READ + [r for q in EVERY_QUERY for r in q.reads()],
+                         ids=repr)
+def test_every_read_searches_an_index_and_never_scans(sqlite_store: SqliteStore,
+                                                      read: KeyRead) -> None:
+    sqlite_store.apply_lineup(lineup(*big_lineup(200)))
+    sqlite_store._db.execute("ANALYZE")  # statistics must not tempt the planner into a scan
+    [step] = query_plan(sqlite_store, read)
+    assert step.startswith("SEARCH performances USING "), step
+    assert "INDEX" in step or "PRIMARY KEY" in step, step
+
+
+@pytest.mark.parametrize(
+    ("read", "index"),
+    [(KeyRead("table", "A"), "PRIMARY KEY"),
+     (KeyRead("Stage-Date-Start", "Main", "a", "b"), "stage_date_start"),
+     (KeyRead("Date-Time", "2026-07-10"), "date_time"),
+     (KeyRead("Date-Popularity", "2026-07-10", 0, 100), "date_popularity")],
+)
+def test_each_index_serves_its_reads(sqlite_store: SqliteStore, read: KeyRead,
+                                     index: str) -> None:
+    assert index in query_plan(sqlite_store, read)[0]
+
+
+def test_the_popularity_index_is_sparse(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A", popularity=None), perf("B", popularity=5)))
+    indexed = sqlite_store._db.execute(
+        "SELECT count(*) FROM performances INDEXED BY date_popularity "
+        "WHERE date = '2026-07-10' AND popularity IS NOT NULL").fetchone()[0]
+    assert indexed == 1
+
+
+def test_sort_keys_are_the_model_s(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    [(key,)] = sqlite_store._db.execute("SELECT date_start_time FROM performances")
+    assert key == perf("A").sort_key
+
+
+# -- the file ------------------------------------------------------------------------------
+
+
+def test_a_new_file_gets_the_schema_version_and_wal(db_path: Path) -> None:
+    SqliteStore(db_path).close()
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_the_data(db_path: Path) -> None:
+    with SqliteStore(db_path) as store:
+        store.apply_lineup(lineup(perf("A")))
+    with SqliteStore(db_path) as store:
+        assert store.stored_on(["2026-07-10"]) == [perf("A")]
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(db_path: Path) -> None:
+    db_path.write_text('{"performances": []}')
+    with pytest.raises(StoreError, match="not a festival local store, or a corrupt one"):
+        SqliteStore(db_path)
+
+
+def test_another_program_s_database_is_refused(db_path: Path) -> None:
+    db = sqlite3.connect(db_path)
+    db.execute("CREATE TABLE notes (text)")
+    db.commit()
+    db.close()
+    with pytest.raises(StoreError, match=r"not a festival local store \(it holds the tables notes"):
+        SqliteStore(db_path)
+
+
+def test_another_program_s_versioned_database_is_refused(db_path: Path) -> None:
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA user_version = 1")
+    db.close()
+    with pytest.raises(StoreError, match="another program's SQLite database"):
+        SqliteStore(db_path)
+
+
+def test_a_newer_schema_is_refused(db_path: Path) -> None:
+    SqliteStore(db_path).close()
+    db = sqlite3.connect(db_path)
+    db.execute("PRAGMA user_version = 99")
+    db.close()
+    with pytest.raises(StoreError, match="schema version 99, but this festival knows version 1"):
+        SqliteStore(db_path)
+
+
+def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="cannot open the local store"):
+        SqliteStore(tmp_path / "no" / "such" / "festival.db")
+
+
+def test_a_read_only_store_can_be_read_but_not_written(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    # What a read-only file does to every write (root ignores file modes, so say it directly).
+    sqlite_store._db.execute("PRAGMA query_only = ON")
+    assert sqlite_store.count() == 1
+    with pytest.raises(StoreError, match="the local store is read-only"):
+        sqlite_store.apply_lineup(lineup(perf("B")))
+
+
+# -- transactions --------------------------------------------------------------------------
+
+
+def test_a_failure_midway_writes_nothing(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("Kept")))
+
+    def fail(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("disk gone")
+
+    with pytest.raises(RuntimeError):
+        sqlite_store.apply_lineup(lineup(*big_lineup(12_000)), progress=fail)
+    assert sqlite_store.stored_on(["2026-07-10", "2026-07-11", "2026-07-12"]) == [perf("Kept")]
+
+
+def test_a_failed_bulk_load_keeps_the_indexes(sqlite_store: SqliteStore) -> None:
+    def fail(done: int, total: int) -> None:
+        if done:
+            raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        sqlite_store.apply_lineup(lineup(*big_lineup(6_000)), progress=fail)
+    indexes = {name for (name,) in sqlite_store._db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'performances'")}
+    assert {"stage_date_start", "date_time", "date_popularity"} <= indexes
+
+
+def test_a_bulk_load_rebuilds_the_indexes(sqlite_store: SqliteStore) -> None:
+    sets = big_lineup(3_000)
+    sqlite_store.apply_lineup(lineup(*sets))
+    day = sets[0].date
+    assert len(sqlite_store.query(Query(date=day))) == sum(p.date == day for p in sets)
+    assert sqlite_store._db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_writer_holding_the_file_makes_a_revision_transient(db_path: Path) -> None:
+    SqliteStore(db_path).close()
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with SqliteStore(db_path, timeout=0.05) as store, \
+                pytest.raises(TransientStoreError, match=r"busy .* try again"):
+            store.apply_lineup(lineup(perf("A")))
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_revision_holds_the_write_lock_from_plan_to_apply(db_path: Path) -> None:
+    with SqliteStore(db_path) as store, store._revision(["2026-07-10"]):
+        other = sqlite3.connect(db_path, timeout=0.05, isolation_level=None)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+# -- fingerprints: the unread shortcut gives the core's plan --------------------------------
+
+
+def test_an_unchanged_reupload_is_planned_without_reading_the_sets(
+        sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    sets = lineup(perf("A"), perf("B", date="2026-07-11"))
+    sqlite_store.apply_lineup(sets)
+    monkeypatch.setattr(sqlite_store, "_read", lambda read: pytest.fail(f"read {read}"))
+    plan = sqlite_store.plan(sets)
+    assert set(plan.unchanged) == set(sets.performances)
+    assert not plan.changed
+
+
+def test_a_partly_changed_reupload_reads_only_the_changed_dates(
+        sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A"), perf("B", date="2026-07-11")))
+    reads: list[KeyRead] = []
+    real = sqlite_store._read
+    monkeypatch.setattr(sqlite_store, "_read", lambda read: reads.append(read) or real(read))
+    plan = sqlite_store.plan(lineup(perf("A"), perf("B", date="2026-07-11", popularity=1)))
+    assert [r.partition for r in reads] == ["2026-07-11"]
+    assert plan.counts() == {"added": 0, "updated": 1, "removed": 0, "unchanged": 1}
+
+
+def test_after_a_merge_the_fingerprint_covers_the_kept_sets(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    sqlite_store.apply_lineup(lineup(perf("B")), merge=True)
+    plan = sqlite_store.plan(lineup(perf("B")))
+    expected = compute_plan([perf("B")], [perf("A"), perf("B")])
+    assert plan.counts() == expected.counts()
