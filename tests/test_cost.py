@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -252,10 +252,23 @@ def test_the_cost_grows_with_the_records() -> None:
     assert high > 10 * low
 
 
-def test_the_per_date_index_partition_bounds_a_file() -> None:
-    limits = estimate(_small(), _flat_profile()).limits
-    assert limits[0].value == "~1,000"  # one date, one partition, 1,000 units a second
-    assert "150,000 sets of one date" in limits[2].value  # 1,000/s x half of 300 s
+def _limit(what: str, assumptions: Assumptions | None = None) -> str:
+    limits = estimate(assumptions or _small(), _flat_profile()).limits
+    return next(x.value for x in limits if x.what == what)
+
+
+def test_one_date_is_one_index_partition_of_1000_writes_a_second() -> None:
+    assert _limit("sets of one date indexed a second") == "~1,000"
+
+
+def test_the_timeout_bounds_the_sets_of_one_date_a_file_can_write() -> None:
+    assert _limit("sets the timeout could write") == "~150,000 of one date"  # 1,000/s x 150 s
+
+
+def test_the_file_limit_sets_the_fewest_uploads_a_day() -> None:
+    limits = estimate(Assumptions(records_per_day=100_000), _flat_profile()).limits
+    why = next(x.why for x in limits if x.what == "sets in one file")
+    assert "need at least 10 uploads a day" in why
 
 
 @pytest.mark.parametrize(
@@ -285,7 +298,7 @@ def test_cost_json_is_the_estimate_of_the_measured_items() -> None:
                                              abs=1e-3)
     assert doc["item"]["write_units_per_put"] == pytest.approx(3.8)  # 1 + 1 + 1 + 0.8 sparse
     assert set(doc["by_service"]) == {"DynamoDB", "Lambda", "SQS", "S3", "SNS",
-                                      "CloudWatch Logs"}
+                                      "CloudWatch Logs", "KMS", "CloudWatch"}
 
 
 def test_cost_table_lists_services_total_assumptions_and_limits() -> None:
@@ -302,10 +315,57 @@ def test_churn_outside_a_percentage_is_a_usage_error() -> None:
     assert "--churn: 150 is not a percentage between 0 and 100" in result.stderr
 
 
-def test_zero_records_costs_only_the_idle_pipeline() -> None:
+def test_a_file_over_the_pipeline_limit_is_warned_about() -> None:
+    result = runner.invoke(app, ["cost", "-n", "100000", "--uploads-per-day", "2"])
+    assert result.exit_code == 0
+    assert ("warning: 50,000 records a file is over the pipeline's limit of 10,000 sets a file; "
+            "use --uploads-per-day 10 or more") in result.stderr
+
+
+def test_zero_records_costs_about_the_customer_key() -> None:
     result = runner.invoke(app, ["cost", "-n", "0", "--queries-per-day", "0", "-o", "json"])
     doc = json.loads(result.stdout)
     lines = {line["what"]: line["quantity"] for line in doc["lines"]}
     assert lines["writes: table (sets)"] == 0
-    assert math.isclose(doc["total_after_free_tier_usd"], doc["by_service"]["S3"][
-        "after_free_tier_usd"] + doc["by_service"]["DynamoDB"]["after_free_tier_usd"], abs_tol=1e-3)
+    assert doc["by_service"]["KMS"]["after_free_tier_usd"] == 1.0
+    assert 1.0 <= doc["total_after_free_tier_usd"] < 1.05
+
+
+# -- the model matches the deployed template ------------------------------------------------
+def _template() -> dict[str, Any]:
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    def any_tag(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return loader.construct_scalar(node)
+        if isinstance(node, yaml.SequenceNode):
+            return loader.construct_sequence(node)
+        return loader.construct_mapping(node)  # type: ignore[arg-type]
+
+    Loader.add_multi_constructor("!", any_tag)
+    path = Path(__file__).resolve().parents[1] / "cloudformation" / "template.yaml"
+    return yaml.load(path.read_text(), Loader=Loader)
+
+
+def test_the_function_settings_are_the_templates() -> None:
+    resources = _template()["Resources"]
+    function = next(r["Properties"] for r in resources.values()
+                    if r["Type"] == "AWS::Lambda::Function")
+    a = Assumptions(records_per_day=0)
+    assert (function["Architectures"], function["MemorySize"], function["Timeout"]) == (
+        [a.architecture], a.lambda_memory_mb, a.lambda_timeout_s)
+
+
+def test_retention_pitr_key_and_alarms_are_the_templates() -> None:
+    resources = _template()["Resources"].values()
+    a = Assumptions(records_per_day=0)
+    logs = [r["Properties"] for r in resources if r["Type"] == "AWS::Logs::LogGroup"]
+    tables = [r["Properties"] for r in resources if r["Type"] == "AWS::DynamoDB::Table"]
+    assert [g["RetentionInDays"] for g in logs] == [a.log_retention_days]
+    assert all(t["PointInTimeRecoverySpecification"]["PointInTimeRecoveryEnabled"]
+               for t in tables) == a.pitr
+    assert sum(r["Type"] == "AWS::KMS::Key" for r in resources) == 1
+    assert sum(r["Type"] == "AWS::CloudWatch::Alarm" for r in resources) == a.alarms

@@ -73,6 +73,9 @@ class PriceTable:
     sns_email_per_hundred_thousand: float
     logs_ingestion_gb: float  # CloudWatch Logs, standard class
     logs_storage_gb_month: float
+    kms_key_month: float  # a customer managed key
+    kms_requests_per_ten_thousand: float
+    alarm_month: float  # a standard-resolution CloudWatch alarm
 
 
 PRICES = PriceTable(
@@ -92,6 +95,9 @@ PRICES = PriceTable(
     sns_email_per_hundred_thousand=2.00,
     logs_ingestion_gb=0.50,
     logs_storage_gb_month=0.03,
+    kms_key_month=1.00,
+    kms_requests_per_ten_thousand=0.03,
+    alarm_month=0.10,
 )
 
 
@@ -106,6 +112,8 @@ class FreeTier:
     sns_publishes: float = 1_000_000
     sns_emails: float = 1_000
     logs_gb: float = 5.0  # ingestion, storage and scans together; applied to ingestion here
+    kms_requests: float = 20_000
+    alarms: float = 10
 
 
 FREE_TIER = FreeTier()
@@ -334,7 +342,7 @@ class Assumptions:
     lambda_ms_per_request: float = 15.0  # one DynamoDB round trip (BatchWriteItem, Query page)
     sqs_pollers: int = 5  # Lambda's SQS event source polls with 5 long polls (20 s) when idle
     log_bytes_per_invocation: int = 2_000
-    log_retention_days: int = 30
+    log_retention_days: int = 365
     pitr: bool = True
     subscribers: int = 1  # email addresses subscribed to the topic
     # The Ingestions table (measured by the caller): the pending record is put once, then the
@@ -344,7 +352,10 @@ class Assumptions:
     ingestion_final_writes: int = 3
     ingestion_index_copies: int = 1  # indexes each ingestion record projects into
     lease_writes_per_date: int = 2  # take + release the per-date revision lease
-    keep_files: bool = True  # uploaded files stay in the bucket (no lifecycle rule)
+    keep_files: bool = True  # each upload is a new object, kept (only old versions expire)
+    kms_requests_per_upload: int = 10  # S3 (bucket key), SQS, DynamoDB and Logs data keys
+    alarms: int = 1  # the dead-letter queue alarm
+    max_sets_per_file: int = 10_000  # what the pipeline accepts (template sizing)
 
     def check(self) -> Assumptions:
         if self.records_per_day < 0:
@@ -558,9 +569,17 @@ def estimate(
     log_gb = uploads * a.log_bytes_per_invocation / GB
     lines.append(CostLine("CloudWatch Logs", "ingestion", log_gb, "GB",
                           prices.logs_ingestion_gb, free=free.logs_gb))
-    lines.append(CostLine("CloudWatch Logs", f"storage ({a.log_retention_days} days kept)",
-                          log_gb * min(1.0, a.log_retention_days / month), "GB-month",
+    lines.append(CostLine("CloudWatch Logs", f"storage (kept {a.log_retention_days} days)",
+                          log_gb * min(a.log_retention_days / month, a.months_of_growth),
+                          "GB-month",
                           prices.logs_storage_gb_month))
+
+    # -- KMS: the stack's one customer managed key, and the requests its services make.
+    lines.append(CostLine("KMS", "customer managed key", 1, "key-months", prices.kms_key_month))
+    lines.append(CostLine("KMS", "requests", uploads * a.kms_requests_per_upload, "requests",
+                          prices.kms_requests_per_ten_thousand, 10_000, free=free.kms_requests))
+    lines.append(CostLine("CloudWatch", "alarm (dead-letter queue)", a.alarms, "alarm-months",
+                          prices.alarm_month, free=free.alarms))
 
     return Estimate(a, profile, prices, lines, scale_limits(a, profile))
 
@@ -577,21 +596,30 @@ def scale_limits(a: Assumptions, profile: ItemProfile) -> list[Limit]:
                    NEW_TABLE_WRITES_PER_SECOND / profile.table_write_units)
     per_page = int(QUERY_PAGE_BYTES / max(profile.table_bytes, 1))
     budget = a.lambda_timeout_s * 0.5  # half the timeout for writing, the rest for retries
+    batch = 5  # files per invocation (the event source's BatchSize)
+    fewest_uploads = math.ceil(a.records_per_day / a.max_sets_per_file)
     return [
         Limit("sets of one date indexed a second", f"~{per_date:,.0f}",
               "the Date-Time and Date-Popularity indexes key on the date: one date is one "
-              "index partition, which takes at most 1,000 write units a second"),
+              "index partition, which takes at most 1,000 write units a second; a throttled "
+              "index throttles the table's writes too"),
         Limit("sets a second for one file", f"~{per_file:,.0f}",
               f"{a.dates_per_upload} dates x the per-date rate, capped by a new on-demand "
               f"table's {NEW_TABLE_WRITES_PER_SECOND:,} writes a second"),
-        Limit("largest file one invocation can write", f"~{int(per_date * budget):,} sets of one "
-              f"date (~{int(per_file * budget):,} over {a.dates_per_upload} dates)",
-              f"half the function timeout of {a.lambda_timeout_s} s at the throttled rate; "
-              "the rest left for backoff and retries (the queue's visibility timeout must "
-              "exceed the function timeout)"),
-        Limit("sets one date may hold in practice",
-              f"well above any festival (a date's Query pages at 1 MB, ~{per_page:,} sets a page)",
-              "reads are Queries, never scans: cost grows with the answer, not the table"),
+        Limit("sets in one file", f"{a.max_sets_per_file:,} (the pipeline's limit)",
+              f"sized so that a batch of {batch} such files, all on one date, is written in "
+              f"~{batch * a.max_sets_per_file / per_date:,.0f} s at the throttled rate, well "
+              f"inside the {a.lambda_timeout_s} s timeout; {a.records_per_day:,} records a day "
+              f"therefore need at least {fewest_uploads:,} uploads a day"),
+        Limit("sets the timeout could write", f"~{int(per_date * budget):,} of one date",
+              f"half the {a.lambda_timeout_s} s timeout at the throttled rate (the rest for "
+              "backoff); beyond that a file must be split by date, or the date indexes "
+              "sharded (e.g. Date#shard), which this design does not do"),
+        Limit("records a day", f"not the bound (~{per_date * 86_400 / 1e6:,.0f} M sets of one "
+              "date a day)", "what stops scaling is the per-date burst of one file, and the "
+              "bill: storage, PITR and index writes grow with every set kept"),
+        Limit("sets read per Query page", f"~{per_page:,}",
+              "reads are Queries, never scans: their cost grows with the answer, not the table"),
     ]
 
 
@@ -615,7 +643,8 @@ def describe_assumptions(a: Assumptions) -> list[str]:
         f"SQS: {a.sqs_pollers} idle long-pollers (20 s each) + 3 requests an upload; "
         f"SNS: 1 publish and {a.subscribers} email an upload",
         f"CloudWatch Logs: {a.log_bytes_per_invocation:,} bytes an invocation, kept "
-        f"{a.log_retention_days} days",
+        f"{a.log_retention_days} days; KMS: one customer key, {a.kms_requests_per_upload} "
+        f"requests an upload; {a.alarms} alarm",
         f"ingestion record: a {a.ingestion_item_bytes[0]:,}-byte put, then "
         f"{a.ingestion_final_writes} updates of {a.ingestion_item_bytes[1]:,} bytes, each also "
         f"written to {a.ingestion_index_copies} index; {a.lease_writes_per_date} lease writes "

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from festival_cli.cli.console import answer, out, plain
+from festival_cli.cli.console import answer, message, out, plain
 from festival_cli.core.cost import (
     SAMPLE_SETS,
     Assumptions,
@@ -77,6 +77,12 @@ def command(
         months_of_growth=months,
         ingestion_item_bytes=ingestion_bytes,
     )
+    if assumptions.records_per_upload > assumptions.max_sets_per_file:
+        message(
+            f"warning: {assumptions.records_per_upload:,.0f} records a file is over the "
+            f"pipeline's limit of {assumptions.max_sets_per_file:,} sets a file; use "
+            f"--uploads-per-day {-(-records_per_day // assumptions.max_sets_per_file)} or more"
+        )
     result = estimate(assumptions, profile)
     if output is CostOutput.json:
         answer(json.dumps(result.to_dict(), indent=2))
