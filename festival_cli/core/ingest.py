@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from festival_cli.core.errors import FestivalError, LineupError
+from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.model import Performance
@@ -69,6 +69,14 @@ def ingest(
     lineup = report.accepted()
     try:
         plan = store.apply_lineup(lineup, merge=merge, progress=progress)
+    except TransientStoreError as exc:
+        if ingestion_id is not None:
+            # Redelivered later (SQS): the record stays pending, or the retry would be taken
+            # for a duplicate of a finished ingestion and skipped.
+            store.save_ingestion(replace(record, counts=counts, errors=[f"will retry: {exc}"]))
+        else:
+            store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
+        raise
     except FestivalError as exc:
         store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
         raise
