@@ -11,7 +11,9 @@ from festival_cli.core.errors import UsageError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.model import Performance
 from festival_cli.core.timetable import (
+    Block,
     Column,
+    Timetable,
     build_timetable,
     festival_day_sets,
     find_clashes,
@@ -30,7 +32,7 @@ def day_sets() -> list[Performance]:
     return [Performance(**r) for r in json.loads(DAY_FILE.read_text())["performances"]]
 
 
-def block_of(timetable, performer: str):  # type: ignore[no-untyped-def]
+def block_of(timetable: Timetable, performer: str) -> Block:
     return next(b for b in timetable.blocks if b.performance.performer == performer)
 
 

@@ -65,14 +65,14 @@ def to_rich(lines: list[Line]) -> Text:
     """The drawing as one Rich `Text`, each segment in its style."""
     from rich.text import Text
 
-    out = Text()
-    for i, line in enumerate(lines):
-        if i:
-            out.append("\n")
+    rows = []
+    for line in lines:
+        row = Text()
         for text, style in line:
-            out.append(text, style=_rich_style(style))
-    out.rstrip()
-    return out
+            row.append(text, style=_rich_style(style))
+        row.rstrip()
+        rows.append(row)
+    return Text("\n").join(rows)
 
 
 # -- cells ------------------------------------------------------------------------------------
@@ -198,6 +198,7 @@ def _draw_time_across(tt: Timetable, width: int) -> list[Line]:
             bar = "┃" if block.highlighted else "│"
             line.append((bar + label(block, cells - 1), _block_style(tt, block)))
             at = start + cells
+        line.append((" " * (span - at), ""))  # every line as wide as the ruler
         lines.append(line)
     return lines
 
@@ -227,7 +228,7 @@ def _time_ruler(tt: Timetable, slot: int, span: int) -> str:
 # -- around the grid ---------------------------------------------------------------------------
 def _title(tt: Timetable) -> str:
     weekday = Date.fromisoformat(tt.date).strftime("%A")
-    return f"{weekday} {tt.date}, festival day from {tt.day_starts}"
+    return f"{weekday} {tt.date}, day starts {tt.day_starts}"
 
 
 def _clash_lines(tt: Timetable) -> list[Line]:
