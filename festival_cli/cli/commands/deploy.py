@@ -1,0 +1,126 @@
+"""Create or update the AWS stack: package the function, apply a change set, print the outputs.
+
+Safe to re-run: an unchanged package is not uploaded again, and when nothing changed the stack is
+left alone ("stack NAME is up to date", exit 0). A failed deploy lists each failing resource's
+reason and exits 1. Uses your AWS configuration (--profile, --region, AWS_ENDPOINT_URL).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from festival_cli.cli.console import answer, err, message, out, plain
+from festival_cli.cli.options import OutputOption, StackOption, TableOutput
+from festival_cli.core.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from festival_cli.aws.deploy import StackEvent
+
+AWS_PANEL = "AWS"
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="AWS region. [default: your AWS configuration's]",
+                 show_default=False, rich_help_panel=AWS_PANEL),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", help="AWS profile. [default: your AWS configuration's]",
+                 show_default=False, rich_help_panel=AWS_PANEL),
+]
+PollOption = Annotated[
+    float, typer.Option("--poll-interval", min=0.0, hidden=True,
+                        help="Seconds between looks at the stack.")
+]
+
+
+def command(
+    stack: StackOption = None,
+    email: Annotated[str | None, typer.Option(
+        "--email", metavar="ADDRESS",
+        help="Where ingestion results and alarms are emailed (needed on the first deploy; "
+        "later deploys keep the address unless given).", show_default=False)] = None,
+    region: RegionOption = None,
+    profile: ProfileOption = None,
+    output: OutputOption = TableOutput.table,
+    poll_interval: PollOption = 5.0,
+) -> None:
+    from festival_cli.aws.deploy import deploy, session_for
+
+    name = require_stack(stack)
+    with live(f"deploying stack {name}") as on_event:
+        result = deploy(name, email, session_for(profile, region), on_event=on_event,
+                        notify=message, poll_interval=poll_interval)
+    if result.action != "unchanged":
+        message(f"stack {name} {result.action} in {result.region}")
+    show_outputs(result.outputs, output)
+
+
+def require_stack(stack: str | None) -> str:
+    if not stack:
+        raise UsageError("name the stack: --stack NAME (or set FESTIVAL_STACK)")
+    return stack
+
+
+def event_line(event: StackEvent) -> str:
+    """`12:04:31  CREATE_FAILED  UploadBucket (AWS::S3::Bucket)  reason`."""
+    when = event.timestamp.strftime("%H:%M:%S")
+    what = event.logical_id
+    if event.resource_type:
+        what += f" ({event.resource_type})"
+    line = f"{when}  {event.status:<20}  {what}"
+    return f"{line}  {event.reason}" if event.reason else line
+
+
+@contextmanager
+def live(title: str) -> Iterator[Callable[[StackEvent], None]]:
+    """An event printer: plain lines when piped; on a terminal, the events scroll above a
+    spinner that starts with the first event (so a question asked before it stays readable)."""
+    if plain(sys.stderr):
+        yield lambda event: message(event_line(event))
+        return
+    console = err()
+    status = console.status(title)
+    started = False
+
+    def show(event: StackEvent) -> None:
+        nonlocal started
+        if not started:
+            status.start()
+            started = True
+        console.print(event_line(event), style="red" if event.failed else None, markup=False)
+
+    try:
+        yield show
+    finally:
+        if started:
+            status.stop()
+
+
+def show_outputs(outputs: dict[str, str], output: TableOutput) -> None:
+    """The stack's outputs on stdout: a table for people, JSON or CSV for scripts."""
+    if output is TableOutput.json:
+        answer(json.dumps(outputs, indent=2, sort_keys=True))
+    elif output is TableOutput.csv:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["output", "value"])
+        writer.writerows(sorted(outputs.items()))
+        answer(buffer.getvalue())
+    elif plain(sys.stdout):
+        width = max((len(key) for key in outputs), default=0)
+        answer("\n".join(f"{key:<{width}}  {value}" for key, value in sorted(outputs.items())))
+    else:
+        from rich.table import Table
+
+        table = Table("output", "value", box=None, header_style="bold")
+        for key, value in sorted(outputs.items()):
+            table.add_row(key, value)
+        out().print(table)
