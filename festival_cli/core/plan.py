@@ -67,6 +67,8 @@ class Plan:
     # -- what a person reads --------------------------------------------------------------
     def moves(self) -> list[Move]:
         """Removed + added pairs of the same performer, date and stage (the first of each)."""
+        if not (self.removed and self.added):
+            return []  # nothing to pair (a first upload of 100,000 sets need not sort them)
         removed_by: dict[tuple[str, str, str], list[Performance]] = {}
         for p in sorted(self.removed, key=Performance.chronological):
             removed_by.setdefault((p.performer, p.date, p.stage), []).append(p)
@@ -87,10 +89,11 @@ class Plan:
         moved_from = {m.before.key for m in moves}
         moved_to = {m.after.key for m in moves}
         rows: list[tuple[str, Performance | None, Performance | None]] = []
-        rows += [("added", None, p) for p in self.added if p.key not in moved_to]
+        rows += [("added", None, p) for p in self.added if not moves or p.key not in moved_to]
         rows += [("moved", m.before, m.after) for m in moves]
         rows += [("changed", u.before, u.after) for u in self.updated]
-        rows += [("removed", p, None) for p in self.removed if p.key not in moved_from]
+        rows += [("removed", p, None) for p in self.removed
+                 if not moves or p.key not in moved_from]
 
         def order(row: tuple[str, Performance | None, Performance | None]) -> tuple[str, ...]:
             p = row[2] or row[1]
