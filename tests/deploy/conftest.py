@@ -1,0 +1,91 @@
+"""The AWS world of the deploy tests: fake credentials, moto, and a function source tree.
+
+moto runs a change set's resources but never fills in the stack's outputs afterwards (its
+`execute_change_set` keeps the empty output map the change set's placeholder stack began
+with); `moto_change_sets` computes them the way CloudFormation does, so that deploy can be
+tested through change sets as it runs on AWS.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+from moto.cloudformation import models as cloudformation_models
+
+from festival_cli.aws.package import MODULES, Package, build_package
+
+REGION = "eu-west-1"
+EMAIL = "ops@example.org"
+OUTPUTS = {"BucketName", "TableName", "IngestionsTableName", "QueueUrl", "DeadLetterQueueUrl",
+           "TopicArn", "FunctionName"}
+FAKE_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": REGION,
+    "AWS_REGION": REGION,
+}
+CLEARED_ENVIRONMENT = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE",
+                       "AWS_SHARED_CREDENTIALS_FILE")
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto for every service, with fake credentials and outputs after change sets."""
+    for name in CLEARED_ENVIRONMENT:
+        monkeypatch.delenv(name, raising=False)
+    for name, value in FAKE_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    original = cloudformation_models.CloudFormationBackend.execute_change_set
+
+    def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
+        original(self, change_set_name, stack_name)
+        for stack in self.stacks.values():
+            if stack.template:
+                stack._parse_template()
+                stack.output_map = stack._create_output_map()
+
+    monkeypatch.setattr(cloudformation_models.CloudFormationBackend, "execute_change_set",
+                        execute_change_set)
+    with warnings.catch_warnings():
+        # moto warns about every resource type its CloudFormation skips (see MOTO-NOTES.md)
+        warnings.simplefilter("ignore", UserWarning)
+        with mock_aws():
+            yield
+
+
+@pytest.fixture
+def session(aws: None) -> Any:
+    return boto3.Session(region_name=REGION)
+
+
+def write_tree(root: Path, handler: str = "def handler(event, context):\n    return {}\n") -> Path:
+    """A minimal source tree with every file the package must hold."""
+    files = {
+        "lambda_handler/__init__.py": "",
+        "lambda_handler/handler.py": handler,
+        "festival_cli/core/__init__.py": "",
+        "festival_cli/core/model.py": "X = 1\n",
+        **{module: "" for module in MODULES},
+    }
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return root
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    return write_tree(tmp_path / "src")
+
+
+@pytest.fixture
+def package(tree: Path) -> Package:
+    return build_package(tree)
