@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from lambda_handler.handler import Pipeline, use
 from tests.aws.moto_world import CLEARED_ENVIRONMENT, FAKE_ENVIRONMENT, World
 
 
@@ -23,3 +24,12 @@ def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def world() -> World:
     return World.build()
+
+
+@pytest.fixture
+def pipeline(world: World) -> Iterator[Pipeline]:
+    """The function's pipeline on the world's resources, injected into the handler."""
+    built = Pipeline(world.s3, world.sns, world.store(), world.topic_arn)
+    use(built)
+    yield built
+    use(None)

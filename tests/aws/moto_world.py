@@ -9,11 +9,14 @@ the Lambda event, and read back the table, the ingestion records and the SNS mes
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import boto3
 from moto import mock_aws
@@ -103,7 +106,7 @@ class World:
         world.queue_url = world.sqs.create_queue(
             QueueName="festival-queue",
             Attributes={
-                "VisibilityTimeout": "0",  # a message not deleted is visible again at once
+                "VisibilityTimeout": "900",  # received once per test: no redelivery
                 "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn,
                                              "maxReceiveCount": "5"}),
             },
@@ -187,3 +190,18 @@ class World:
 def moto_world() -> Iterator[World]:
     with mock_aws():
         yield World.build()
+
+
+@contextmanager
+def dynamodb_store(directory: Path) -> Iterator[DynamoStore]:
+    """A fresh, empty DynamoStore in its own moto world (the store contract suite's factory)."""
+    del directory  # nothing on disk
+    cleared = {name: "" for name in CLEARED_ENVIRONMENT}
+    with mock.patch.dict(os.environ, {**cleared, **FAKE_ENVIRONMENT}), mock_aws():
+        for name in CLEARED_ENVIRONMENT:
+            os.environ.pop(name, None)
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client, "contract-Performances", "contract-Ingestions")
+        with DynamoStore(client, "contract-Performances", "contract-Ingestions",
+                         sleep=lambda _seconds: None) as store:
+            yield store

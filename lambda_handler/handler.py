@@ -1,0 +1,249 @@
+"""The Lambda function: SQS messages carrying S3 events -> ingest each lineup -> one notification.
+
+Entry point `lambda_handler.handler.handler(event, context)`, wired with
+`ReportBatchItemFailures`: it returns the ids of the messages to retry, and only those.
+
+- A transient failure (throttling, a timeout, a 5xx, another ingestion revising the same dates,
+  a failed publish) fails only its message; SQS redelivers it and, after the queue's
+  maxReceiveCount, moves it to the dead-letter queue.
+- An invalid file, or an object deleted before it could be read, is permanent: recorded,
+  notified, not retried. A body that is not an S3 event is logged and dropped (it never will be).
+- A duplicate delivery (same object version, same ingestion id) changes nothing and notifies
+  once: the record says whether the notification went out (claimed, then marked after publish).
+
+Clients are made on the first call, never at import, and tests inject their own (`use`).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
+from festival_cli.core.ingest import ingest
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.pipeline import TOKEN_METADATA, UPLOAD_PREFIX, ingestion_id_for, wants_merge
+from festival_cli.stores.dynamodb import DynamoStore, error_code
+from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
+from lambda_handler.notify import message_for
+
+log = logging.getLogger("festival.pipeline")
+log.setLevel(logging.INFO)
+
+_GONE = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404"})
+
+
+@dataclass
+class FileResult:
+    """What happened to one object: written as the function's one JSON log line for it."""
+
+    key: str
+    outcome: str  # succeeded | rejected | failed | duplicate | retry | ignored
+    retry: bool = False
+    ingestion_id: str | None = None
+    records: int | None = None
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+class Pipeline:
+    """The function's work, with its clients and settings held (and injectable)."""
+
+    def __init__(self, s3: Any, sns: Any, store: DynamoStore, topic_arn: str,
+                 prefix: str = UPLOAD_PREFIX) -> None:
+        self.s3 = s3
+        self.sns = sns
+        self.store = store
+        self.topic_arn = topic_arn
+        self.prefix = prefix
+
+    @classmethod
+    def from_environment(cls) -> Pipeline:
+        import boto3  # the function's own session: region and credentials from Lambda
+
+        session = boto3.session.Session()
+        store = DynamoStore(session.client("dynamodb"), _setting("FESTIVAL_TABLE"),
+                            _setting("FESTIVAL_INGESTIONS_TABLE"))
+        return cls(session.client("s3"), session.client("sns"), store,
+                   _setting("FESTIVAL_TOPIC_ARN"),
+                   os.environ.get("FESTIVAL_UPLOAD_PREFIX") or UPLOAD_PREFIX)
+
+    # -- the batch -------------------------------------------------------------------------
+    def process(self, event: dict[str, Any]) -> dict[str, Any]:
+        """The partial batch response: the messages to retry."""
+        failures = []
+        for message in event.get("Records", []):
+            if not self.process_message(message):
+                failures.append({"itemIdentifier": message["messageId"]})
+        return {"batchItemFailures": failures}
+
+    def process_message(self, message: dict[str, Any]) -> bool:
+        """Handle one SQS message; False when it must be retried."""
+        started = time.monotonic()
+        try:
+            objects = parse_body(message.get("body", ""))
+        except NotAnS3Event as exc:
+            # Permanent: it will never be an S3 event. Logged (and so alarmed on), not retried.
+            _log_line(FileResult(key="", outcome="not-an-s3-event",
+                                 detail={"error": str(exc),
+                                         "message_id": message.get("messageId")}), started)
+            return True
+        if not objects:
+            _log_line(FileResult(key="", outcome="test-event" if "s3:TestEvent" in message.get(
+                "body", "") else "ignored", detail={"message_id": message.get("messageId")}),
+                started)
+        done = True
+        for obj in objects:
+            started = time.monotonic()
+            result = self.process_object(obj)
+            result.detail["message_id"] = message.get("messageId")
+            _log_line(result, started)
+            done = done and not result.retry
+        return done
+
+    # -- one file --------------------------------------------------------------------------
+    def process_object(self, obj: ObjectCreated) -> FileResult:
+        if not obj.key.startswith(self.prefix) or obj.key == self.prefix:
+            return FileResult(obj.key, "ignored", detail={"reason": "outside the upload prefix"})
+        name = obj.key[len(self.prefix):]
+        fallback_id = ingestion_id_for(obj.bucket, obj.key, obj.token)
+        try:
+            response = self.s3.get_object(
+                Bucket=obj.bucket, Key=obj.key,
+                **({"VersionId": obj.version_id} if obj.version_id else {}))
+            data = response["Body"].read()
+        except ClientError as exc:
+            if error_code(exc) in _GONE:
+                return self._gone(obj, name, fallback_id)
+            # Access denied, throttled, 5xx: retried; a lasting cause ends in the DLQ.
+            return FileResult(obj.key, "retry", retry=True, ingestion_id=fallback_id,
+                              detail={"error": f"get_object: {error_code(exc)}"})
+        except BotoCoreError as exc:
+            return FileResult(obj.key, "retry", retry=True, ingestion_id=fallback_id,
+                              detail={"error": f"get_object: {exc}"})
+
+        metadata = {k.lower(): v for k, v in response.get("Metadata", {}).items()}
+        token = metadata.get(TOKEN_METADATA)
+        ingestion_id = ingestion_id_for(obj.bucket, obj.key, token) if token else fallback_id
+        return self._ingest(obj, name, data, ingestion_id, merge=wants_merge(metadata))
+
+    def _ingest(self, obj: ObjectCreated, name: str, data: bytes, ingestion_id: str, *,
+                merge: bool) -> FileResult:
+        result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
+                            detail={"merge": merge, "bytes": len(data)})
+        try:
+            outcome = ingest(self.store, data, name, merge=merge, ingestion_id=ingestion_id)
+        except TransientStoreError as exc:
+            result.outcome, result.retry = "retry", True
+            result.detail["error"] = str(exc)
+            return result
+        except LineupError as exc:
+            result.outcome = "rejected"
+            result.detail["problems"] = len(exc.problems)
+        except FestivalError as exc:
+            result.detail["error"] = str(exc)
+        except Exception as exc:  # a bug: recorded as failed by ingest(), notified, not retried
+            log.exception("unexpected error ingesting %s", obj.key)
+            result.detail["error"] = f"{type(exc).__name__}: {exc}"
+        else:
+            result.outcome = "duplicate" if outcome.duplicate else outcome.record.state
+            result.detail["counts"] = outcome.record.counts
+        return self._finish(result)
+
+    def _gone(self, obj: ObjectCreated, name: str, ingestion_id: str) -> FileResult:
+        """The object was deleted before it could be read: a permanent failure, notified."""
+        result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
+                            detail={"error": "object gone"})
+        record = Ingestion(id=ingestion_id, file=name)
+        try:
+            if self.store.create_ingestion(record):
+                self.store.save_ingestion(record.finish("failed", errors=[
+                    f"{name}: the object s3://{obj.bucket}/{obj.key} was deleted before it "
+                    "could be read; nothing was written. Upload the file again."]))
+            else:
+                result.outcome = "duplicate"
+        except FestivalError as exc:
+            result.outcome, result.retry = "retry", True
+            result.detail["error"] = str(exc)
+            return result
+        return self._finish(result)
+
+    def _finish(self, result: FileResult) -> FileResult:
+        """Notify once about the finished record; retry the message when that is not done."""
+        assert result.ingestion_id is not None
+        try:
+            record = self.store.get_ingestion(result.ingestion_id)
+            if record is None or not record.done:
+                # Nothing final was recorded (the store itself failed): try the file again.
+                result.outcome, result.retry = "retry", True
+                return result
+            result.records = record.counts.get("performances")
+            result.detail["notified"] = self._notify(record)
+        except FestivalError as exc:
+            result.outcome, result.retry = "retry", True
+            result.detail["error"] = str(exc)
+            return result
+        except (ClientError, BotoCoreError) as exc:
+            # Publishing failed after the write: retried. The re-run is a duplicate for the
+            # data and, the record not being marked notified, publishes then.
+            result.retry = True
+            result.detail["error"] = f"publish: {exc}"
+        return result
+
+    def _notify(self, record: Ingestion) -> str:
+        claim = self.store.claim_notification(record.id)
+        if claim == "notified":
+            return "already"
+        if claim == "busy":
+            raise TransientStoreError(f"another run is notifying about ingestion {record.id}")
+        subject, body = message_for(record)
+        try:
+            self.sns.publish(TopicArn=self.topic_arn, Subject=subject, Message=body)
+        except (ClientError, BotoCoreError):
+            self.store.release_notification(record.id)
+            raise
+        self.store.finish_notification(record.id)
+        return "sent"
+
+
+def _setting(name: str) -> str:
+    value = os.environ.get(name)
+    if not value:
+        raise RuntimeError(f"{name} is not set: the function's environment comes from the "
+                           "stack template (cloudformation/)")
+    return value
+
+
+def _log_line(result: FileResult, started: float) -> None:
+    line = {
+        "key": result.key,
+        "outcome": result.outcome,
+        "ingestion_id": result.ingestion_id,
+        "records": result.records,
+        "duration_ms": round((time.monotonic() - started) * 1000, 1),
+        **result.detail,
+    }
+    log.log(logging.WARNING if result.retry else logging.INFO,
+            json.dumps(line, ensure_ascii=False, default=str))
+
+
+_pipeline: Pipeline | None = None
+
+
+def use(pipeline: Pipeline | None) -> None:
+    """Inject the pipeline the handler uses (tests); None makes the next call build its own."""
+    global _pipeline
+    _pipeline = pipeline
+
+
+def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    """The Lambda entry point."""
+    global _pipeline
+    if _pipeline is None:
+        _pipeline = Pipeline.from_environment()
+    return _pipeline.process(event)

@@ -1,0 +1,102 @@
+"""The notification an organiser reads: one SNS message per ingestion, from its record.
+
+Built from the stored record alone, so that a run that only notifies (the earlier run wrote the
+data and then died) says exactly what the first would have said.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from festival_cli.core.ingestion import Ingestion
+
+SUBJECT_LIMIT = 99  # SNS: under 100 characters, ASCII, no line breaks
+LIST_CAP = 50  # lines of each list in the body; the rest is counted
+_MORE = re.compile(r"^… and (\d+) more$")
+
+
+def message_for(record: Ingestion) -> tuple[str, str]:
+    """(subject, body) of the notification about a finished ingestion."""
+    return subject_for(record), body_for(record)
+
+
+def subject_for(record: Ingestion) -> str:
+    if record.state == "succeeded":
+        tail = f"ingested ({summary(record)})"
+    elif record.state == "rejected":
+        problems = line_count(record.errors)
+        tail = f"rejected ({problems} problem{'s' if problems != 1 else ''})"
+    else:
+        tail = "failed"
+    head = "festival: "
+    room = SUBJECT_LIMIT - len(head) - len(tail) - 1
+    return f"{head}{_shorten(ascii_safe(record.file), room)} {tail}"
+
+
+def summary(record: Ingestion) -> str:
+    """`3 added, 1 updated, 2 removed, 10 unchanged` (only the counts that are not zero)."""
+    counts = record.counts
+    parts = [f"{counts[name]} {name}" for name in ("added", "updated", "removed", "unchanged")
+             if counts.get(name)]
+    if not any(counts.get(name) for name in ("added", "updated", "removed")):
+        parts.insert(0, "no changes")
+    return ", ".join(parts)
+
+
+def body_for(record: Ingestion) -> str:
+    lines: list[str] = []
+    if record.state == "succeeded":
+        lines.append(f"{record.file} was ingested: {summary(record)}.")
+        if record.festival or record.timezone:
+            zone = f" ({record.timezone})" if record.timezone else ""
+            lines.append(f"Festival: {record.festival or 'unnamed'}{zone}")
+        lines.append("Mode: " + ("merge (sets were added and updated, none removed)"
+                                 if record.merge else
+                                 "replace (the file is the whole lineup of the dates it lists)"))
+        lines += _section("Changes", record.changes)
+        lines += _section("Warnings (accepted)", record.warnings)
+    elif record.state == "rejected":
+        lines.append(f"{record.file} was rejected: nothing was written. "
+                     "Fix these problems and upload it again.")
+        lines += _section("Problems", record.errors)
+        lines += _section("Warnings", record.warnings)
+    else:
+        lines.append(f"{record.file} could not be ingested.")
+        lines += _section("Errors", record.errors)
+    lines += ["", f"Ingestion {record.id}, started {record.started}, finished {record.finished}.",
+              f"See it with: festival status {record.id}"]
+    return "\n".join(lines) + "\n"
+
+
+def line_count(lines: Sequence[str]) -> int:
+    """How many lines a capped list stands for (its last line may be `… and N more`)."""
+    if lines and (more := _MORE.match(lines[-1])):
+        return len(lines) - 1 + int(more.group(1))
+    return len(lines)
+
+
+def _section(title: str, lines: Sequence[str]) -> list[str]:
+    if not lines:
+        return []
+    total = line_count(lines)
+    shown = [line for line in lines if not _MORE.match(line)][:LIST_CAP]
+    out = ["", f"{title} ({total}):", *(f"  {line}" for line in shown)]
+    if total > len(shown):
+        out.append(f"  … and {total - len(shown)} more")
+    return out
+
+
+def ascii_safe(text: str) -> str:
+    """`Line-up é.json` -> `Line-up e.json`: accents dropped, other non-ASCII as `?`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return "".join(c if 32 <= ord(c) < 127 else "?" for c in kept)
+
+
+def _shorten(text: str, room: int) -> str:
+    if len(text) <= room:
+        return text
+    half = max(room - 3, 2) // 2
+    return f"{text[:half]}...{text[-half:]}"
