@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from festival_cli.stores.sqlite import SqliteStore
 
@@ -37,3 +38,18 @@ def sqlite_store(db_path: Path) -> Iterator[SqliteStore]:
     """A fresh, empty local store."""
     with SqliteStore(db_path) as store:
         yield store
+
+
+@pytest.fixture
+def cli() -> Callable[..., Result]:
+    """Run `festival ARGS...` in-process; the result has .exit_code, .stdout and .stderr."""
+    from typer.testing import CliRunner
+
+    from festival_cli.cli import console
+    from festival_cli.cli.app import app
+
+    def run(*args: object, env: dict[str, str] | None = None) -> Result:
+        console.reset()
+        return CliRunner().invoke(app, [str(a) for a in args], env=env)
+
+    return run

@@ -1,0 +1,289 @@
+"""How results look: performances, a plan of changes, a status report, warnings.
+
+Documents for scripts (JSON, CSV) are built with the standard library only; Rich is imported
+only inside the functions that draw for a person on a terminal, so `--output json` stays light.
+Plain aligned text replaces Rich when stdout is not a terminal or NO_COLOR is set.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import datetime
+
+from festival_cli.cli.console import answer, message, plain
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import Plan
+from festival_cli.core.problems import Problem
+from festival_cli.core.target import StatusReport
+
+FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
+HEADERS = ("Performer", "Stage", "Date", "Start", "End", "Popularity")
+NUMERIC = frozenset({"Popularity", "Sets", "Added", "Updated", "Removed", "Unchanged"})
+
+Change = tuple[str, Performance | None, Performance | None]
+
+
+# -- tables, for people ------------------------------------------------------------------------
+
+
+def text_width(text: str) -> int:
+    """Terminal columns of `text` (wide East Asian characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
+    """Columns aligned with spaces, numbers to the right: readable, and easy to cut or awk."""
+    widths = [text_width(h) for h in headers]
+    for row in rows:
+        widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
+
+    def line(cells: Sequence[str]) -> str:
+        padded = []
+        for header, width, cell in zip(headers, widths, cells, strict=True):
+            gap = " " * (width - text_width(cell))
+            padded.append(gap + cell if header in NUMERIC else cell + gap)
+        return "  ".join(padded).rstrip()
+
+    return "\n".join([line(headers), *(line(row) for row in rows)]) + "\n"
+
+
+def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
+          title: str | None = None) -> None:
+    """A table on stdout: Rich on a terminal, plain aligned text when piped or NO_COLOR."""
+    if plain(sys.stdout):
+        answer(plain_table(headers, rows))
+        return
+    from rich.table import Table
+
+    from festival_cli.cli.console import out
+
+    grid = Table(title=title, title_justify="left", header_style="bold")
+    for header in headers:
+        grid.add_column(header, justify="right" if header in NUMERIC else "left")
+    for row in rows:
+        grid.add_row(*row)
+    out().print(grid)
+
+
+# -- performances ------------------------------------------------------------------------------
+
+
+def performances_json(sets: Sequence[Performance]) -> str:
+    """A JSON array of objects with performer, stage, date, start, end, popularity (or null)."""
+    return json.dumps([p.to_record() for p in sets], ensure_ascii=False, indent=2) + "\n"
+
+
+def performances_csv(sets: Sequence[Performance]) -> str:
+    """CSV with a header row; an empty popularity cell when there is none."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(FIELDS)
+    for p in sets:
+        writer.writerow([p.performer, p.stage, p.date, p.start, p.end,
+                         "" if p.popularity is None else p.popularity])
+    return buffer.getvalue()
+
+
+def performances_table(sets: Sequence[Performance]) -> None:
+    rows = [(p.performer, p.stage, p.date, p.start, p.end,
+             "" if p.popularity is None else str(p.popularity)) for p in sets]
+    table(HEADERS, rows)
+
+
+# -- a plan of changes -------------------------------------------------------------------------
+
+
+def _popularity(value: int | None) -> str:
+    return "none" if value is None else str(value)
+
+
+def _slot(p: Performance) -> str:
+    return f"{p.start}–{p.end}"
+
+
+def change_text(kind: str, before: Performance | None, after: Performance | None) -> str:
+    """`moved    Aurora Fields, Main: 18:00–19:15 → 19:00–20:15`: only what differs is arrowed."""
+    if before is None or after is None:
+        p = after or before
+        assert p is not None
+        score = "" if p.popularity is None else f" (popularity {p.popularity})"
+        return f"{kind:<8} {p.performer}, {p.stage}: {_slot(p)}{score}"
+    stage = before.stage if before.stage == after.stage else f"{before.stage} → {after.stage}"
+    slot = _slot(before) if _slot(before) == _slot(after) else (
+        f"{_slot(before)} → {_slot(after)}")
+    text = f"{kind:<8} {before.performer}, {stage}: {slot}"
+    if before.popularity != after.popularity:
+        text += f", popularity {_popularity(before.popularity)} → {_popularity(after.popularity)}"
+    return text
+
+
+def plan_lines(plan: Plan, *, cap: int | None = None,
+               changes: Sequence[Change] | None = None) -> list[str]:
+    """The changes grouped by date (a heading each), then stage and time; at most `cap` lines."""
+    rows = list(plan.changes() if changes is None else changes)
+    shown = rows if cap is None else rows[:cap]
+    lines: list[str] = []
+    current_date = None
+    for kind, before, after in shown:
+        p = after or before
+        assert p is not None
+        if p.date != current_date:
+            current_date = p.date
+            lines.append(p.date)
+        lines.append(f"  {change_text(kind, before, after)}")
+    if len(rows) > len(shown):
+        lines.append(f"  … and {len(rows) - len(shown)} more changes")
+    return lines
+
+
+def plan_summary(plan: Plan, changes: Sequence[Change] | None = None) -> str:
+    """`2 added, 1 moved, 1 changed, 0 removed, 57 unchanged` (a move is not also added)."""
+    rows = plan.changes() if changes is None else changes
+    kinds = [kind for kind, _, _ in rows]
+    counts = [f"{kinds.count(k)} {k}" for k in ("added", "moved", "changed", "removed")]
+    return ", ".join([*counts, f"{len(plan.unchanged)} unchanged"])
+
+
+def plan_json(plan: Plan, source: str) -> str:
+    """`{"file", "dates", "counts", "changes": [{"kind", "before", "after"}]}`."""
+    document = {
+        "file": source,
+        "dates": list(plan.dates),
+        "merge": plan.merge,
+        "counts": plan.counts(),
+        "changes": [
+            {"kind": kind,
+             "before": None if before is None else before.to_record(),
+             "after": None if after is None else after.to_record()}
+            for kind, before, after in plan.changes()
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+def counts_text(counts: dict[str, int]) -> str:
+    """`(3 added, 1 updated, 0 removed, 57 unchanged)` from an ingestion's counts."""
+    parts = [f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "removed", "unchanged")]
+    return f"({', '.join(parts)})"
+
+
+# -- warnings ----------------------------------------------------------------------------------
+
+
+def warnings(problems: Sequence[Problem], source: str) -> None:
+    """Each warning on stderr at its place: `warning: lineup.json:12:5: performances[3]...`."""
+    for problem in problems:
+        message(f"warning: {problem.describe(source)}")
+
+
+# -- status ------------------------------------------------------------------------------------
+
+
+def _when(stamp: str | None) -> str:
+    """An ISO UTC time as local `2026-11-25 11:43:25` (as written when it cannot be parsed)."""
+    if not stamp:
+        return "—"
+    try:
+        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return stamp
+
+
+def duration(record: Ingestion) -> str:
+    if record.finished is None:
+        return "—"
+    try:
+        seconds = (datetime.fromisoformat(record.finished)
+                   - datetime.fromisoformat(record.started)).total_seconds()
+    except ValueError:
+        return "—"
+    return f"{seconds:.1f} s"
+
+
+STATUS_HEADERS = ("Id", "File", "State", "Sets", "Added", "Updated", "Removed", "Unchanged",
+                  "Started", "Duration")
+
+
+def _count(record: Ingestion, name: str) -> str:
+    value = record.counts.get(name)
+    return "" if value is None else str(value)
+
+
+def status_rows(report: StatusReport) -> list[tuple[str, ...]]:
+    return [
+        (r.id, r.file, r.state, _count(r, "performances"), _count(r, "added"),
+         _count(r, "updated"), _count(r, "removed"), _count(r, "unchanged"), _when(r.started),
+         duration(r))
+        for r in report.ingestions
+    ]
+
+
+def health_lines(report: StatusReport) -> list[str]:
+    """The target and, for a stack, its queues and subscriptions (only what is known)."""
+    head = report.target
+    if report.item_count is not None:
+        head += f": {report.item_count} performance{'s' if report.item_count != 1 else ''}"
+    lines = [head]
+    if report.queue_depth is not None:
+        lines.append(f"queue: {report.queue_depth} message(s) waiting")
+    if report.dead_letter_depth is not None:
+        hint = " (ingestions that kept failing: inspect them)" if report.dead_letter_depth else ""
+        lines.append(f"dead-letter queue: {report.dead_letter_depth} message(s){hint}")
+    if report.subscriptions_pending:
+        lines.append(
+            "subscriptions pending confirmation: " + ", ".join(report.subscriptions_pending)
+            + " (no email arrives until the recipient confirms AWS's subscription message)"
+        )
+    lines += [f"note: {note}" for note in report.notes]
+    return lines
+
+
+def status_table(report: StatusReport) -> None:
+    answer("\n".join(health_lines(report)) + "\n")
+    if not report.ingestions:
+        message("no ingestions yet: festival upload FILE")
+        return
+    table(STATUS_HEADERS, status_rows(report))
+
+
+def ingestion_detail(record: Ingestion) -> str:
+    """One ingestion in full: its fields, then its errors, warnings and changes."""
+    counts = ", ".join(f"{k} {v}" for k, v in record.counts.items()) or "—"
+    lines = [
+        f"id:        {record.id}",
+        f"file:      {record.file}",
+        f"state:     {record.state}",
+        f"started:   {_when(record.started)}",
+        f"finished:  {_when(record.finished)}",
+        f"duration:  {duration(record)}",
+        f"counts:    {counts}",
+        f"merge:     {'yes' if record.merge else 'no'}",
+    ]
+    if record.festival:
+        lines.append(f"festival:  {record.festival}")
+    if record.timezone:
+        lines.append(f"timezone:  {record.timezone}")
+    for title, items in (("errors", record.errors), ("warnings", record.warnings),
+                         ("changes", record.changes)):
+        if items:
+            lines.append(f"{title}:")
+            lines += [f"  {item}" for item in items]
+    return "\n".join(lines) + "\n"
+
+
+def status_detail(report: StatusReport) -> None:
+    answer("\n".join([*health_lines(report), ""]) + "".join(
+        ingestion_detail(r) for r in report.ingestions))
+
+
+def status_json(report: StatusReport) -> str:
+    document = asdict(report)
+    document["ingestions"] = [r.to_dict() for r in report.ingestions]
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
