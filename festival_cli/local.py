@@ -8,7 +8,7 @@ from pathlib import Path
 
 from festival_cli.core.errors import NotFoundError, StoreError
 from festival_cli.core.ingest import ingest
-from festival_cli.core.store import Progress
+from festival_cli.core.store import Progress, Store
 from festival_cli.core.target import StatusReport, UploadResult
 from festival_cli.stores.sqlite import SqliteStore
 
@@ -37,7 +37,7 @@ class LocalTarget:
     """Uploads ingest in-process into a SqliteStore; status reads its ingestion records."""
 
     def __init__(self, store: SqliteStore, path: Path) -> None:
-        self.store = store
+        self.store: Store = store  # typed as the protocol's (a mutable attribute is invariant)
         self.path = path
         self.description = f"local store {path}"
 
