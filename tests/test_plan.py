@@ -1,0 +1,95 @@
+"""core.plan: the one diff (added / updated / removed / unchanged) and how it reads (moves)."""
+
+from __future__ import annotations
+
+from festival_cli.core.plan import Move, Update, compute_plan
+from tests.factories import perf
+
+A = perf("A", start="18:00", end="19:00")
+
+
+def test_everything_is_added_to_an_empty_store() -> None:
+    plan = compute_plan([A], [])
+    assert plan.added == (A,)
+    assert plan.counts() == {"added": 1, "updated": 0, "removed": 0, "unchanged": 0}
+    assert plan.puts == [A]
+    assert plan.deletes == []
+
+
+def test_an_identical_set_is_unchanged_and_not_written() -> None:
+    plan = compute_plan([A], [A])
+    assert plan.unchanged == (A,)
+    assert not plan.changed
+    assert plan.puts == []
+
+
+def test_a_changed_set_is_one_update_writing_the_new_version() -> None:
+    new = perf("A", start="18:00", end="19:30")
+    plan = compute_plan([new], [A])
+    assert plan.updated == (Update(before=A, after=new),)
+    assert plan.puts == [new]
+
+
+def test_a_stored_set_the_file_no_longer_lists_is_removed() -> None:
+    plan = compute_plan([A], [A, perf("B")])
+    assert plan.removed == (perf("B"),)
+    assert plan.deletes == [perf("B")]
+
+
+def test_merge_removes_nothing() -> None:
+    plan = compute_plan([A], [perf("B")], merge=True)
+    assert plan.removed == ()
+    assert plan.merge
+
+
+def test_stored_sets_of_other_dates_are_never_touched() -> None:
+    plan = compute_plan([A], [perf("B", date="2026-07-11")])
+    assert plan.removed == ()
+    assert plan.dates == ("2026-07-10",)
+
+
+def test_the_dates_are_those_the_lineup_lists() -> None:
+    plan = compute_plan([A, perf("B", date="2026-07-12"), perf("C", date="2026-07-11")], [])
+    assert plan.dates == ("2026-07-10", "2026-07-11", "2026-07-12")
+
+
+def test_a_new_start_time_is_a_move() -> None:
+    later = perf("A", start="19:00", end="20:00")
+    plan = compute_plan([later], [A])
+    assert plan.counts() == {"added": 1, "updated": 0, "removed": 1, "unchanged": 0}
+    assert plan.moves() == [Move(before=A, after=later)]
+
+
+def test_another_stage_at_another_time_is_not_a_move() -> None:
+    plan = compute_plan([perf("A", stage="Tent", start="19:00", end="20:00")], [A])
+    assert plan.moves() == []
+
+
+def test_no_moves_without_removals() -> None:
+    assert compute_plan([A, perf("A", start="20:00", end="21:00")], []).moves() == []
+
+
+def test_moves_pair_each_removal_once() -> None:
+    earlier, later = perf("A", start="12:00", end="13:00"), perf("A", start="14:00", end="15:00")
+    new = perf("A", start="20:00", end="21:00")
+    moves = compute_plan([new], [earlier, later]).moves()
+    assert moves == [Move(before=earlier, after=new)]
+
+
+def test_changes_replace_a_move_s_removal_and_addition_and_are_ordered() -> None:
+    later = perf("A", start="19:00", end="20:00")
+    tent = perf("T", stage="Tent", start="10:00", end="11:00")
+    next_day = perf("N", date="2026-07-11", start="09:00", end="10:00")
+    gone = perf("G", start="17:00", end="17:30")
+    plan = compute_plan([later, tent, next_day], [A, gone])
+    assert plan.changes() == [
+        ("removed", gone, None),
+        ("moved", A, later),
+        ("added", None, tent),
+        ("added", None, next_day),
+    ]
+
+
+def test_changes_list_updates_as_changed() -> None:
+    new = perf("A", start="18:00", end="19:00", popularity=1)
+    assert compute_plan([new], [A]).changes() == [("changed", A, new)]
