@@ -185,6 +185,7 @@ def test_fold_splits_at_75_octets_between_characters(line: str, parts: list[str]
         ("back\\slash", "back\\\\slash"),
         ("two\nlines", "two\\nlines"),
         ("crlf\r\nline", "crlf\\nline"),
+        ("bell\x07", "bell "),  # control characters are not allowed in TEXT
     ],
 )
 def test_text_is_escaped(text: str, escaped: str) -> None:

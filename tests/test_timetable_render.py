@@ -128,6 +128,8 @@ def test_a_grid_that_cannot_fit_is_refused_not_wrapped(across: Across, width: in
         ("坂本龍一", 6, "坂本… "),  # a wide character that does not fit leaves a blank cell
         ("坂本龍一", 5, "坂本…"),
         ("tab\there", 8, "tab here"),  # control characters never reach the terminal
+        ("esc\x1b[31m", 8, "esc [31m"),
+        ("c1\x9bx", 4, "c1 x"),
         ("x", 0, ""),
     ],
 )

@@ -13,6 +13,7 @@ Highlighted sets are drawn with heavy bars (`┏`, `┃`) and a `*` before the n
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date as Date
 from typing import TYPE_CHECKING, Literal
 
@@ -78,7 +79,7 @@ def to_rich(lines: list[Line]) -> Text:
 # -- cells ------------------------------------------------------------------------------------
 def fit(text: str, cells: int) -> str:
     """`text` exactly `cells` terminal cells wide: padded, or cut with an ellipsis."""
-    text = "".join(" " if ch < " " or ch == "\x7f" else ch for ch in text)
+    text = "".join(" " if unicodedata.category(ch) == "Cc" else ch for ch in text)
     if cells <= 0:
         return ""
     size = cell_len(text)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -164,6 +165,9 @@ def _format_offset(offset: timedelta) -> str:
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    # Control characters other than newline and tab are not allowed in a TEXT value.
+    text = "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
+                   for c in text)
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 

@@ -8,8 +8,6 @@ atomically to that file.
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import tempfile
@@ -22,6 +20,7 @@ import typer
 
 from festival_cli.cli.console import answer, message
 from festival_cli.cli.options import DbOption, StackOption
+from festival_cli.cli.render import performances_csv
 from festival_cli.cli.selectors import (
     AtOption,
     DatesOption,
@@ -36,9 +35,6 @@ from festival_cli.cli.target import open_target
 from festival_cli.core.calendar import known_zone, to_ics
 from festival_cli.core.errors import FestivalError
 from festival_cli.core.model import Lineup, Performance
-
-CSV_FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
-
 
 class ExportOutput(StrEnum):
     """The document written."""
@@ -94,19 +90,8 @@ def render(sets: list[Performance], output: ExportOutput, *, festival: str | Non
         lineup = Lineup(tuple(sets), festival=festival, timezone=timezone)
         return json.dumps(lineup.to_document(), ensure_ascii=False, indent=2) + "\n"
     if output is ExportOutput.csv:
-        return csv_document(sets)
+        return performances_csv(sets)  # the same CSV as `festival query --output csv`
     return to_ics(sets, stamp=datetime.now(UTC), festival=festival, timezone=timezone)
-
-
-def csv_document(sets: list[Performance]) -> str:
-    """CSV with a header row; popularity empty when absent."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_FIELDS)
-    for p in sets:
-        writer.writerow([p.performer, p.stage, p.date, p.start, p.end,
-                         "" if p.popularity is None else p.popularity])
-    return buffer.getvalue()
 
 
 def write_atomically(path: Path, data: bytes) -> None:
