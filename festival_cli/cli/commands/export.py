@@ -36,6 +36,7 @@ from festival_cli.core.calendar import known_zone, to_ics
 from festival_cli.core.errors import FestivalError
 from festival_cli.core.model import Lineup, Performance
 
+
 class ExportOutput(StrEnum):
     """The document written."""
 
