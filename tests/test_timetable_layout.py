@@ -76,6 +76,18 @@ def test_a_day_starting_at_midnight_reads_only_its_date(sqlite_store: SqliteStor
     assert "Dawn Patrol" not in found
 
 
+@pytest.mark.parametrize("day_starts", ["06:00", "00:00", "18:00"])
+def test_reading_only_some_stages_finds_what_reading_the_dates_finds(
+        sqlite_store: SqliteStore, day_starts: str) -> None:
+    ingest(sqlite_store, DAY_FILE.read_bytes(), DAY_FILE.name)
+
+    by_stage = festival_day_sets(sqlite_store, DAY, day_starts, stages=["Club", "Main"])
+
+    everything = festival_day_sets(sqlite_store, DAY, day_starts)
+    assert by_stage == [p for p in everything if p.stage in {"Club", "Main"}]
+    assert by_stage
+
+
 def test_load_timetable_lays_out_what_the_store_holds(sqlite_store: SqliteStore) -> None:
     ingest(sqlite_store, DAY_FILE.read_bytes(), DAY_FILE.name)
 
