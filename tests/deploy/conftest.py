@@ -4,10 +4,15 @@ moto runs a change set's resources but never fills in the stack's outputs afterw
 `execute_change_set` keeps the empty output map the change set's placeholder stack began
 with); `moto_change_sets` computes them the way CloudFormation does, so that deploy can be
 tested through change sets as it runs on AWS.
+
+moto also ignores every policy condition it cannot evaluate, so the TLS-only statement
+(`Deny` unless `aws:SecureTransport`) denies every request; the fixture lets moto see what
+AWS would: these requests all arrive over TLS.
 """
 
 from __future__ import annotations
 
+import json
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +22,7 @@ import boto3
 import pytest
 from moto import mock_aws
 from moto.cloudformation import models as cloudformation_models
+from moto.s3.models import FakeBucket
 
 from festival_cli.aws.package import MODULES, Package, build_package
 
@@ -53,11 +59,31 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(cloudformation_models.CloudFormationBackend, "execute_change_set",
                         execute_change_set)
+    monkeypatch.setattr(FakeBucket, "get_permission", _over_tls(FakeBucket.get_permission))
     with warnings.catch_warnings():
         # moto warns about every resource type its CloudFormation skips (see MOTO-NOTES.md)
         warnings.simplefilter("ignore", UserWarning)
         with mock_aws():
             yield
+
+
+def _over_tls(get_permission: Any) -> Any:
+    """moto's bucket policy check, for a request made over TLS."""
+    plain_http_only = {"Bool": {"aws:SecureTransport": "false"}}
+
+    def check(bucket: Any, action: str, resource: str) -> Any:
+        if bucket.policy is None:
+            return get_permission(bucket, action, resource)
+        policy = json.loads(bucket.policy)
+        kept = [s for s in policy["Statement"] if s.get("Condition") != plain_http_only]
+        saved = bucket.policy
+        bucket.policy = json.dumps({**policy, "Statement": kept}).encode() if kept else None
+        try:
+            return get_permission(bucket, action, resource)
+        finally:
+            bucket.policy = saved
+
+    return check
 
 
 @pytest.fixture
