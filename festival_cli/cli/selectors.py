@@ -18,12 +18,12 @@ SELECTOR_PANEL = "What to select"
 
 PerformerOption = Annotated[
     str | None,
-    typer.Option("--performer", help="Every set of this performer (exact name).",
+    typer.Option("--performer", metavar="NAME", help="Every set of this performer (exact name).",
                  rich_help_panel=SELECTOR_PANEL, show_default=False),
 ]
 StageOption = Annotated[
     str | None,
-    typer.Option("--stage", help="The sets on this stage; with --from/--to, or with --date.",
+    typer.Option("--stage", metavar="STAGE", help="The sets on this stage; with --from/--to, or with --date.",
                  rich_help_panel=SELECTOR_PANEL, show_default=False),
 ]
 FromOption = Annotated[
