@@ -23,7 +23,8 @@ PerformerOption = Annotated[
 ]
 StageOption = Annotated[
     str | None,
-    typer.Option("--stage", metavar="STAGE", help="The sets on this stage; with --from/--to, or with --date.",
+    typer.Option("--stage", metavar="STAGE",
+                 help="The sets on this stage; with --from/--to, or with --date.",
                  rich_help_panel=SELECTOR_PANEL, show_default=False),
 ]
 FromOption = Annotated[

@@ -30,7 +30,8 @@ def command(
     date: Annotated[str, typer.Option("--date", metavar="YYYY-MM-DD",
                                       help="The festival day to show.", show_default=False)],
     stage: Annotated[list[str] | None, typer.Option(
-        "--stage", metavar="STAGE", help="Show only this stage (repeat for several, in the order given).",
+        "--stage", metavar="STAGE",
+        help="Show only this stage (repeat for several, in the order given).",
         show_default=False)] = None,
     across: Annotated[Across, typer.Option(
         "--across", help="stages: a column per stage; time: a row per stage, time across.",
@@ -42,7 +43,8 @@ def command(
         help="When the festival day begins; earlier sets belong to the night before.")]
     = DEFAULT_DAY_STARTS,
     highlight: Annotated[list[str] | None, typer.Option(
-        "--highlight", metavar="PERFORMER", help="Mark this performer's sets (repeat); clashes are listed below.",
+        "--highlight", metavar="PERFORMER",
+        help="Mark this performer's sets (repeat); clashes are listed below.",
         show_default=False)] = None,
     width: Annotated[int | None, typer.Option(
         "--width", min=20, metavar="COLUMNS",
