@@ -205,3 +205,24 @@ def dynamodb_store(directory: Path) -> Iterator[DynamoStore]:
         with DynamoStore(client, "contract-Performances", "contract-Ingestions",
                          sleep=lambda _seconds: None) as store:
             yield store
+
+
+def create_stack(world: World, name: str = "festival-test", *,
+                 omit: tuple[str, ...] = ()) -> str:
+    """A CloudFormation stack in moto whose outputs name the world's resources."""
+    outputs = {
+        "BucketName": world.bucket,
+        "TableName": world.table,
+        "IngestionsTableName": world.ingestions_table,
+        "QueueUrl": world.queue_url,
+        "DeadLetterQueueUrl": world.dlq_url,
+        "TopicArn": world.topic_arn,
+        "FunctionName": "festival-ingest",
+    }
+    template = {
+        "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},  # a stack needs one
+        "Outputs": {k: {"Value": v} for k, v in outputs.items() if k not in omit},
+    }
+    boto3.client("cloudformation", region_name=REGION).create_stack(
+        StackName=name, TemplateBody=json.dumps(template))
+    return name

@@ -1,0 +1,77 @@
+"""AWS clients from the standard configuration, made on first use.
+
+Profile, region, credentials and endpoint come from where every AWS tool reads them
+(`AWS_PROFILE`, `AWS_REGION` / `AWS_DEFAULT_REGION`, `~/.aws/config`, `AWS_ENDPOINT_URL` and
+`AWS_ENDPOINT_URL_<SERVICE>`, which botocore honours itself). boto3 is imported only here and
+only when a client is first asked for, so local commands never pay for it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from festival_cli.core.errors import StackError
+
+
+class AwsSession:
+    """One boto3 session and its clients, created lazily."""
+
+    def __init__(self, profile: str | None = None, region: str | None = None) -> None:
+        self._profile = profile
+        self._region = region
+        self._session: Any = None
+        self._clients: dict[str, Any] = {}
+
+    @property
+    def session(self) -> Any:
+        if self._session is None:
+            import boto3
+            from botocore.exceptions import ProfileNotFound
+
+            try:
+                self._session = boto3.session.Session(
+                    profile_name=self._profile, region_name=self._region)
+            except ProfileNotFound as exc:
+                raise StackError(f"{exc}: check AWS_PROFILE or ~/.aws/config") from None
+        return self._session
+
+    @property
+    def region(self) -> str:
+        region = self.session.region_name
+        if not region:
+            raise StackError(
+                "no AWS region is configured: set AWS_REGION (or AWS_DEFAULT_REGION), "
+                "or a region in your AWS profile"
+            )
+        return str(region)
+
+    def client(self, service: str) -> Any:
+        """The client of `service` in the configured region (one per session)."""
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, region_name=self.region)
+        return self._clients[service]
+
+
+def describe_aws_error(exc: Exception) -> str:
+    """A one-line reason for a botocore failure, with the usual fix when there is one."""
+    from botocore.exceptions import (
+        ClientError,
+        EndpointConnectionError,
+        NoCredentialsError,
+        PartialCredentialsError,
+    )
+
+    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
+        return ("no AWS credentials found: set AWS_PROFILE (then `aws sso login` if it uses "
+                "SSO) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
+    if isinstance(exc, EndpointConnectionError):
+        return f"cannot reach AWS ({exc}): check your network, AWS_REGION and AWS_ENDPOINT_URL"
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code = error.get("Code", "")
+        if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:
+            return "your AWS credentials have expired: refresh them (e.g. `aws sso login`)"
+        if code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}:
+            return f"access denied: {error.get('Message', '')}".rstrip(": ")
+        return f"{code}: {error.get('Message', '')}".rstrip(": ")
+    return str(exc)

@@ -1,0 +1,257 @@
+"""The CLI against a deployed stack: resources from its outputs, uploads followed to the end.
+
+`festival upload` validates the file here first (an invalid file is never sent), puts it under
+`uploads/` with a random upload token in its metadata (so its ingestion id is known at once,
+see core/pipeline.py), then follows the ingestion record the function writes until it is
+succeeded, rejected or failed, or the timeout passes. `status` adds the queue, the dead-letter
+queue, the table's item count and the email subscriptions still waiting for confirmation.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from pathlib import PurePath
+from typing import Any
+
+from festival_cli.aws.session import AwsSession, describe_aws_error
+from festival_cli.core.errors import (
+    IngestionFailed,
+    LineupError,
+    NotFoundError,
+    StackError,
+)
+from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.lineup import check_lineup
+from festival_cli.core.pipeline import (
+    UPLOAD_PREFIX,
+    UPLOAD_SUFFIX,
+    ingestion_id_for,
+    upload_metadata,
+)
+from festival_cli.core.store import Progress, Store
+from festival_cli.core.target import StatusReport, UploadResult
+from festival_cli.stores.dynamodb import DynamoStore
+
+POLL_SECONDS = 2.0
+PENDING_CONFIRMATION = "PendingConfirmation"
+
+
+@dataclass(frozen=True)
+class StackOutputs:
+    """The stack outputs festival needs (output name in each field's metadata order)."""
+
+    BucketName: str
+    TableName: str
+    IngestionsTableName: str
+    QueueUrl: str
+    DeadLetterQueueUrl: str
+    TopicArn: str
+    FunctionName: str
+
+    @classmethod
+    def names(cls) -> list[str]:
+        return [f.name for f in fields(cls)]
+
+
+def read_outputs(cloudformation: Any, name: str, region: str) -> StackOutputs:
+    """The outputs of stack `name`; StackError when it is missing or incomplete."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        response = cloudformation.describe_stacks(StackName=name)
+    except ClientError as exc:
+        if "does not exist" in str(exc.response.get("Error", {}).get("Message", "")):
+            raise StackError(
+                f"stack '{name}' does not exist in {region}: deploy it with `festival deploy`, "
+                "or check --stack / FESTIVAL_STACK and AWS_REGION / AWS_PROFILE"
+            ) from None
+        raise StackError(f"cannot read stack '{name}': {describe_aws_error(exc)}") from None
+    except BotoCoreError as exc:
+        raise StackError(f"cannot read stack '{name}': {describe_aws_error(exc)}") from None
+    stack = response["Stacks"][0]
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    missing = [n for n in StackOutputs.names() if not outputs.get(n)]
+    if missing:
+        raise StackError(
+            f"stack '{name}' ({stack.get('StackStatus', 'status unknown')}) has no output "
+            f"{', '.join(missing)}: it was not deployed by festival, or its deployment did not "
+            "complete; run `festival deploy` again"
+        )
+    return StackOutputs(**{n: outputs[n] for n in StackOutputs.names()})
+
+
+def object_name(source: str) -> str:
+    """The name a file gets in the bucket: its base name, always ending in `.json`
+    (the bucket notifies the function of `.json` objects only)."""
+    name = PurePath(source).name
+    if name in {"", "-", "<stdin>"}:
+        name = "lineup"
+    if name.lower().endswith(UPLOAD_SUFFIX):
+        name = name[: -len(UPLOAD_SUFFIX)]
+    return name + UPLOAD_SUFFIX
+
+
+class StackTarget:
+    """A deployed festival stack: uploads go through the pipeline, queries to its tables."""
+
+    def __init__(
+        self,
+        name: str,
+        outputs: StackOutputs,
+        aws: AwsSession,
+        *,
+        poll_seconds: float = POLL_SECONDS,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.name = name
+        self.outputs = outputs
+        self.aws = aws
+        self.poll_seconds = poll_seconds
+        self.sleep = sleep
+        self.clock = clock
+        self.description = f"stack {name} ({aws.region})"
+        self.store: Store = DynamoStore(
+            aws.client("dynamodb"), outputs.TableName, outputs.IngestionsTableName)
+
+    @classmethod
+    def from_stack_name(cls, name: str, aws: AwsSession | None = None, **options: Any
+                        ) -> StackTarget:
+        aws = aws or AwsSession()
+        outputs = read_outputs(aws.client("cloudformation"), name, aws.region)
+        return cls(name, outputs, aws, **options)
+
+    # -- upload ----------------------------------------------------------------------------
+    def upload(
+        self,
+        data: bytes,
+        source: str,
+        *,
+        merge: bool = False,
+        strict: bool = False,
+        wait: bool = True,
+        timeout: float = 300.0,
+        progress: Progress | None = None,
+    ) -> UploadResult:
+        """Validate here, put the file under the upload prefix, and follow its ingestion."""
+        report = check_lineup(data, source, strict=strict)
+        if not report.ok:
+            raise LineupError(source, report.errors)  # never sent
+        name = object_name(source)
+        key = UPLOAD_PREFIX + name
+        token = uuid.uuid4().hex
+        self._put(key, data, upload_metadata(token, merge=merge), source)
+        ingestion_id = ingestion_id_for(self.outputs.BucketName, key, token)
+        if not wait:
+            pending = Ingestion(id=ingestion_id, file=name, merge=merge)
+            return UploadResult(record=pending, warnings=list(report.warnings), waited=False)
+        record = self._follow(ingestion_id, name, timeout)
+        if record.state != "succeeded":
+            lines = "".join(f"\n  {line}" for line in record.errors)
+            if record.state == "rejected":
+                verdict = "was rejected by the pipeline", "nothing was written"
+            else:  # DynamoDB writes are not atomic: part of the plan may be in
+                verdict = "failed in the pipeline", "upload it again once the cause is fixed"
+            raise IngestionFailed(
+                f"{name} {verdict[0]} (ingestion {ingestion_id}); {verdict[1]}{lines}")
+        if progress is not None:
+            total = record.counts.get("performances", 0)
+            progress(total, total)
+        return UploadResult(record=record, warnings=list(report.warnings))
+
+    def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> None:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            self.aws.client("s3").put_object(
+                Bucket=self.outputs.BucketName, Key=key, Body=data,
+                ContentType="application/json", Metadata=metadata)
+        except (ClientError, BotoCoreError) as exc:
+            raise StackError(
+                f"could not upload {source} to s3://{self.outputs.BucketName}/{key}: "
+                f"{describe_aws_error(exc)}"
+            ) from None
+
+    def _follow(self, ingestion_id: str, name: str, timeout: float) -> Ingestion:
+        """Poll the ingestion record until it is final, or raise after `timeout` seconds."""
+        deadline = self.clock() + timeout
+        while True:
+            record = self.store.get_ingestion(ingestion_id)
+            if record is not None and record.done:
+                return record
+            remaining = deadline - self.clock()
+            if remaining <= 0:
+                raise IngestionFailed(
+                    f"{name}: not finished after {timeout:g} s; it may still be running: "
+                    f"festival status {ingestion_id} --stack {self.name}"
+                )
+            self.sleep(min(self.poll_seconds, remaining))
+
+    # -- status ----------------------------------------------------------------------------
+    def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
+        if ingestion_id is not None:
+            record = self.store.get_ingestion(ingestion_id)
+            if record is None:
+                raise NotFoundError(f"no ingestion with id '{ingestion_id}' in stack {self.name}")
+            ingestions = [record]
+        else:
+            ingestions = self.store.recent_ingestions(limit)
+        queue = self._depth(self.outputs.QueueUrl, in_flight=True)
+        dead = self._depth(self.outputs.DeadLetterQueueUrl, in_flight=False)
+        pending = self.pending_subscriptions()
+        notes = ["the item count is approximate: DynamoDB refreshes it about every six hours"]
+        if dead:
+            notes.append(
+                f"{dead} message(s) in the dead-letter queue: uploads that kept failing; "
+                "the function's log says why, then upload those files again")
+        if pending:
+            notes.append(
+                "email subscription(s) not confirmed yet: " + ", ".join(pending) + "; no "
+                "notification reaches them until the link in the 'AWS Notification - "
+                "Subscription Confirmation' email is clicked")
+        return StatusReport(
+            target=self.description,
+            ingestions=ingestions,
+            item_count=self.store.count(),
+            queue_depth=queue,
+            dead_letter_depth=dead,
+            subscriptions_pending=pending,
+            notes=notes,
+        )
+
+    def _depth(self, queue_url: str, *, in_flight: bool) -> int:
+        """Messages waiting (and, for the main queue, being processed) in a queue."""
+        names = ["ApproximateNumberOfMessages"]
+        if in_flight:
+            names.append("ApproximateNumberOfMessagesNotVisible")
+        attributes = self._call("sqs", "get_queue_attributes", QueueUrl=queue_url,
+                                AttributeNames=names)["Attributes"]
+        return sum(int(attributes.get(n, 0)) for n in names)
+
+    def pending_subscriptions(self) -> list[str]:
+        """Endpoints of the topic's subscriptions that still await their confirmation."""
+        pending: list[str] = []
+        request: dict[str, Any] = {"TopicArn": self.outputs.TopicArn}
+        while True:
+            page = self._call("sns", "list_subscriptions_by_topic", **request)
+            pending += [s.get("Endpoint", "?") for s in page.get("Subscriptions", [])
+                        if s.get("SubscriptionArn") == PENDING_CONFIRMATION]
+            if not page.get("NextToken"):
+                return pending
+            request["NextToken"] = page["NextToken"]
+
+    def _call(self, service: str, operation: str, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            return getattr(self.aws.client(service), operation)(**kwargs)
+        except (ClientError, BotoCoreError) as exc:
+            raise StackError(
+                f"stack {self.name}: {service} {operation} failed: {describe_aws_error(exc)}"
+            ) from None
+
+    def close(self) -> None:
+        self.store.close()
