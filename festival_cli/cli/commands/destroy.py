@@ -43,8 +43,6 @@ def command(
 
 def ask(summary: StackSummary) -> bool:
     """The confirmation question, on stderr; no answer (end of input) is a no."""
-    import click
-
     bucket = summary.outputs.get("BucketName")
     what = f"its bucket {bucket} with every uploaded file, " if bucket else ""
     question = (
@@ -53,5 +51,5 @@ def ask(summary: StackSummary) -> bool:
     )
     try:
         return typer.confirm(question, default=False, err=True)
-    except click.exceptions.Abort:
+    except typer.Abort:  # end of input (or Ctrl-C) while asking
         return False
