@@ -12,6 +12,7 @@ from pathlib import Path
 
 from festival_cli.core.store import Store
 from festival_cli.stores.sqlite import SqliteStore
+from tests.aws.moto_world import dynamodb_store
 
 StoreFactory = Callable[[Path], contextlib.AbstractContextManager[Store]]
 
@@ -24,4 +25,5 @@ def sqlite_store(directory: Path) -> Iterator[Store]:
 
 STORE_FACTORIES: dict[str, StoreFactory] = {
     "sqlite": sqlite_store,
+    "dynamodb": dynamodb_store,
 }
