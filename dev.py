@@ -55,6 +55,10 @@ def test(extra: list[str]) -> int:
         (BIN / "ruff", "check", "."),
         (BIN / "mypy",),
         (BIN / "lint-imports",),
+        (BIN / "cfn-lint", "cloudformation/template.yaml"),
+        # --skip-download: offline, and no Prisma Cloud look-up (it fails without network).
+        (BIN / "checkov", "-f", "cloudformation/template.yaml", "--quiet", "--compact",
+         "--framework", "cloudformation", "--skip-download"),
     ]
     for check in checks:
         if run(*check, check=False) != 0:

@@ -45,7 +45,10 @@ def test_deploy_prints_the_outputs_as_json(runner: CliRunner, session: Any) -> N
 
 def test_deploy_says_what_it_did_on_stderr(runner: CliRunner, session: Any) -> None:
     result = festival(runner, "deploy", "--stack", STACK, "--email", EMAIL, "--output", "json")
-    assert result.stderr.splitlines()[-1] == f"stack {STACK} created in {REGION}"
+    assert result.stderr.splitlines()[-2:] == [
+        f"stack {STACK} created in {REGION}",
+        f"AWS emails {EMAIL} a link to confirm the subscription: notifications start once "
+        "it is clicked"]
 
 
 def test_deploy_prints_a_plain_table_when_piped(runner: CliRunner, session: Any) -> None:

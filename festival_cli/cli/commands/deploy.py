@@ -60,6 +60,9 @@ def command(
                         notify=message, poll_interval=poll_interval)
     if result.action != "unchanged":
         message(f"stack {name} {result.action} in {result.region}")
+        if email:
+            message(f"AWS emails {email} a link to confirm the subscription: "
+                    "notifications start once it is clicked")
     show_outputs(result.outputs, output)
 
 
