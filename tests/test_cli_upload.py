@@ -242,3 +242,45 @@ def test_local_target_opens_the_default_path(tmp_path: Path,
     target.close()
     assert target.path == tmp_path / "xdg" / "festival" / "festival.db"
     assert target.path.exists()
+
+
+# -- the same bytes again ------------------------------------------------------------------
+
+
+def test_the_same_bytes_again_are_not_validated_again(
+        cli: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cli("upload", "--db", db_path, overlapping(tmp_path))
+    monkeypatch.setattr("festival_cli.core.ingest.check_lineup",
+                        lambda *a, **k: pytest.fail("validated again"))
+    result = cli("upload", "--db", db_path, overlapping(tmp_path))
+    assert result.exit_code == 0
+    assert "(0 added, 0 updated, 0 removed, 2 unchanged)" in result.stdout
+    assert re.search(r"^warning: \S+overlap\.json:\d+:\d+: performances\[1\]", result.stderr,
+                     re.MULTILINE), result.stderr
+
+
+def test_the_same_bytes_after_another_revision_are_ingested_again(
+        cli: Cli, db_path: Path, lineup_file: Path, tmp_path: Path) -> None:
+    cli("upload", "--db", db_path, lineup_file)
+    cli("upload", "--db", db_path, write(tmp_path / "other.json", record(performer="Zed")))
+    result = cli("upload", "--db", db_path, lineup_file)
+    assert "(2 added, 0 updated, 1 removed, 0 unchanged)" in result.stdout
+    assert {p.performer for p in stored(db_path)} == {"Aurora Fields", "Bo"}  # type: ignore[attr-defined]
+
+
+def test_strict_is_not_answered_from_a_lenient_upload(cli: Cli, db_path: Path,
+                                                      tmp_path: Path) -> None:
+    cli("upload", "--db", db_path, overlapping(tmp_path))
+    assert cli("upload", "--strict", "--db", db_path, overlapping(tmp_path)).exit_code == 1
+
+
+def test_the_same_bytes_again_leave_a_succeeded_record(cli: Cli, db_path: Path,
+                                                       lineup_file: Path) -> None:
+    cli("upload", "--db", db_path, lineup_file)
+    cli("upload", "--db", db_path, lineup_file)
+    with SqliteStore(db_path) as store:
+        again, first = store.recent_ingestions()
+    assert again.state == "succeeded"
+    assert again.counts == {"performances": 2, "added": 0, "updated": 0, "removed": 0,
+                            "unchanged": 2}
+    assert (again.festival, again.timezone) == (first.festival, first.timezone)

@@ -24,6 +24,7 @@ import operator
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.ingestion import Ingestion
@@ -76,6 +77,11 @@ _SCHEMA = [
         date TEXT PRIMARY KEY NOT NULL,
         sets INTEGER NOT NULL,
         digest TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    # What a file (by content digest) left in its dates when it was last ingested whole.
+    """CREATE TABLE file_memos (
+        digest TEXT PRIMARY KEY NOT NULL,
+        memo TEXT NOT NULL
     ) WITHOUT ROWID""",
 ]
 
@@ -315,6 +321,31 @@ class SqliteStore(Store):
             "INSERT INTO date_fingerprints (date, sets, digest) VALUES (?, ?, ?)",
             [(day, sets, digest) for day, (sets, digest) in prints.items() if sets],
         )
+
+    # -- files already ingested -----------------------------------------------------------
+    def remember_file(self, digest: str, plan: Plan, memo: dict[str, Any]) -> None:
+        """Note that the file `digest` was ingested whole by `plan` (never a merge): its dates
+        now hold exactly its sets. `memo` is what to tell the next upload of the same bytes."""
+        if plan.merge:
+            return
+        known = self._planned[1] if self._planned and self._planned[0] is plan else None
+        prints = known if known is not None else fingerprints_by_date(
+            [*plan.unchanged, *plan.puts])
+        memo = {**memo, "dates": {day: list(print_) for day, print_ in prints.items()}}
+        with self._translated():
+            self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
+                             (digest, json.dumps(memo, ensure_ascii=False)))
+
+    def recall_file(self, digest: str) -> dict[str, Any] | None:
+        """The memo of the file `digest` if its dates still hold exactly what it left there."""
+        with self._translated():
+            row = self._db.execute("SELECT memo FROM file_memos WHERE digest = ?",
+                                   (digest,)).fetchone()
+        if row is None:
+            return None
+        memo: dict[str, Any] = json.loads(row[0])
+        left = {day: (sets, digest_) for day, (sets, digest_) in memo["dates"].items()}
+        return memo if left and self._fingerprints(list(left)) == left else None
 
     # -- writes ---------------------------------------------------------------------------
     def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
