@@ -202,16 +202,8 @@ class StackTarget:
         queue = self._depth(self.outputs.QueueUrl, in_flight=True)
         dead = self._depth(self.outputs.DeadLetterQueueUrl, in_flight=False)
         pending = self.pending_subscriptions()
+        # The renderer explains the queues and subscriptions; the count needs a caveat.
         notes = ["the item count is approximate: DynamoDB refreshes it about every six hours"]
-        if dead:
-            notes.append(
-                f"{dead} message(s) in the dead-letter queue: uploads that kept failing; "
-                "the function's log says why, then upload those files again")
-        if pending:
-            notes.append(
-                "email subscription(s) not confirmed yet: " + ", ".join(pending) + "; no "
-                "notification reaches them until the link in the 'AWS Notification - "
-                "Subscription Confirmation' email is clicked")
         return StatusReport(
             target=self.description,
             ingestions=ingestions,

@@ -225,8 +225,6 @@ def test_status_names_subscriptions_awaiting_confirmation(world: World) -> None:
             {"TopicArn": world.topic_arn, "NextToken": "page2"})
         report = stack.status()
     assert report.subscriptions_pending == ["ops@example.org"]
-    assert any("ops@example.org" in note and "Subscription Confirmation" in note
-               for note in report.notes)
 
 
 def test_a_confirmed_subscription_is_not_pending(world: World) -> None:

@@ -1,0 +1,135 @@
+"""The festival command against a stack in moto: --stack / FESTIVAL_STACK, through CliRunner."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from festival_cli.aws.stack import StackTarget
+from festival_cli.cli.app import app
+from lambda_handler.handler import Pipeline, handler
+from tests.aws.moto_world import World, create_stack
+from tests.factories import document, record
+
+LINEUP = document(record(), record(performer="Brass Tide", start="20:00", end="21:00",
+                                   popularity=None))
+
+
+@pytest.fixture
+def stack(world: World) -> str:
+    return create_stack(world)
+
+
+@pytest.fixture
+def lineup_file(tmp_path: Path) -> Path:
+    path = tmp_path / "lineup.json"
+    path.write_bytes(LINEUP)
+    return path
+
+
+def run(*args: str, **env: str) -> Any:
+    return CliRunner().invoke(app, list(args), env=env or None)
+
+
+def run_function(world: World) -> None:
+    handler(world.upload_events(), None)
+
+
+def waiting_runs_the_function(monkeypatch: pytest.MonkeyPatch, world: World,
+                              function_runs: bool = True) -> None:
+    """While the CLI waits, the deployed function does its work (and no real time passes)."""
+    original = StackTarget.from_stack_name.__func__  # type: ignore[attr-defined]
+    clock = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+        if function_runs:
+            run_function(world)
+
+    def from_stack_name(cls: type[StackTarget], name: str, **_: Any) -> StackTarget:
+        return original(cls, name, sleep=sleep, clock=lambda: clock[0])
+
+    monkeypatch.setattr(StackTarget, "from_stack_name", classmethod(from_stack_name))
+
+
+def test_query_answers_from_the_stack(world: World, pipeline: Pipeline, stack: str,
+                                      lineup_file: Path) -> None:
+    world.put("uploads/lineup.json", LINEUP)
+    run_function(world)
+    result = run("query", "--stack", stack, "--date", "2026-07-10", "--output", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == [
+        {"performer": "Aurora Fields", "stage": "Main", "date": "2026-07-10", "start": "18:00",
+         "end": "19:15", "popularity": 87},
+        {"performer": "Brass Tide", "stage": "Main", "date": "2026-07-10", "start": "20:00",
+         "end": "21:00", "popularity": None},
+    ]
+
+
+def test_the_stack_can_come_from_festival_stack(world: World, pipeline: Pipeline,
+                                                stack: str) -> None:
+    world.put("uploads/lineup.json", LINEUP)
+    run_function(world)
+    result = run("query", "--performer", "Brass Tide", "--output", "csv", FESTIVAL_STACK=stack)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[1].startswith("Brass Tide,Main,2026-07-10,20:00,21:00")
+
+
+def test_a_missing_stack_exits_1_with_a_clear_message(world: World) -> None:
+    result = run("query", "--stack", "nope", "--date", "2026-07-10")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: stack 'nope' does not exist in eu-west-1")
+
+
+def test_upload_no_wait_prints_the_ingestion_id(world: World, pipeline: Pipeline, stack: str,
+                                                lineup_file: Path) -> None:
+    result = run("upload", "--stack", stack, "--no-wait", str(lineup_file))
+    assert result.exit_code == 0, result.output
+    run_function(world)
+    (record_,) = pipeline.store.recent_ingestions()
+    assert f"ingestion {record_.id} started" in result.stdout
+
+
+def test_upload_waits_for_the_pipeline_and_exits_0(
+    world: World, pipeline: Pipeline, stack: str, lineup_file: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waiting_runs_the_function(monkeypatch, world)
+    result = run("upload", "--stack", stack, str(lineup_file))
+    assert result.exit_code == 0, result.output
+    assert len(pipeline.store.stored_on(["2026-07-10"])) == 2
+
+
+def test_upload_that_times_out_exits_1_saying_how_to_follow_it(
+    world: World, stack: str, lineup_file: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    waiting_runs_the_function(monkeypatch, world, function_runs=False)
+    result = run("upload", "--stack", stack, "--timeout", "3", str(lineup_file))
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: lineup.json: not finished after 3 s; it may still "
+                                    "be running: festival status ")
+
+
+def test_an_invalid_file_exits_1_and_is_not_uploaded(world: World, stack: str,
+                                                     tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_bytes(document(record(start="25:00")))
+    result = run("upload", "--stack", stack, str(bad))
+    assert result.exit_code == 1
+    assert "'25:00' is not a time" in result.stderr
+    assert "Contents" not in world.s3.list_objects_v2(Bucket=world.bucket)
+
+
+def test_status_reports_the_stack(world: World, pipeline: Pipeline, stack: str) -> None:
+    world.put("uploads/lineup.json", LINEUP)
+    run_function(world)
+    result = run("status", "--stack", stack, "--output", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert ([r["state"] for r in report["ingestions"]], report["item_count"],
+            report["dead_letter_depth"], report["subscriptions_pending"]) == (
+        ["succeeded"], 2, 0, [])
