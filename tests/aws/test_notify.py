@@ -1,0 +1,68 @@
+"""The notification text: subject within SNS's rules, body listing what matters, capped."""
+
+from __future__ import annotations
+
+import pytest
+
+from festival_cli.core.ingestion import Ingestion
+from lambda_handler.notify import SUBJECT_LIMIT, body_for, line_count, subject_for
+
+COUNTS = {"performances": 14, "added": 3, "updated": 1, "removed": 0, "unchanged": 10}
+
+
+def done(state: str = "succeeded", **fields: object) -> Ingestion:
+    return Ingestion(id="abc", file="lineup.json").finish(state, **fields)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("record", "subject"), [
+    (done(counts=COUNTS), "festival: lineup.json ingested (3 added, 1 updated, 10 unchanged)"),
+    (done(counts={"performances": 2, "unchanged": 2}),
+     "festival: lineup.json ingested (no changes, 2 unchanged)"),
+    (done("rejected", errors=["a", "b"]), "festival: lineup.json rejected (2 problems)"),
+    (done("rejected", errors=["a"]), "festival: lineup.json rejected (1 problem)"),
+    (done("rejected", errors=["a", "… and 120 more"]),
+     "festival: lineup.json rejected (121 problems)"),
+    (done("failed", errors=["gone"]), "festival: lineup.json failed"),
+])
+def test_the_subject_says_what_happened(record: Ingestion, subject: str) -> None:
+    assert subject_for(record) == subject
+
+
+@pytest.mark.parametrize("name", ["Line-up é 2026.json", "фестиваль.json", "a\nb.json",
+                                  "x" * 300 + ".json"])
+def test_the_subject_is_ascii_one_line_and_short(name: str) -> None:
+    record = Ingestion(id="abc", file=name).finish("succeeded", counts=COUNTS)
+    subject = subject_for(record)
+    assert subject.isascii() and "\n" not in subject and len(subject) <= SUBJECT_LIMIT
+    assert subject.endswith("ingested (3 added, 1 updated, 10 unchanged)")
+
+
+def test_accents_are_dropped_from_the_subject_not_the_letters() -> None:
+    record = Ingestion(id="abc", file="Line-up é.json").finish("failed")
+    assert subject_for(record) == "festival: Line-up e.json failed"
+
+
+def test_the_body_lists_changes_set_by_set() -> None:
+    change = "moved: Aurora Fields, Main, 2026-07-10: 18:00–19:15 → 19:00–20:15"
+    body = body_for(done(counts=COUNTS, changes=[change]))
+    assert f"Changes (1):\n  {change}" in body
+
+
+def test_the_body_lists_warnings_with_their_places() -> None:
+    warning = "lineup.json:12:5: performances[3]: overlaps performances[4] on stage Main"
+    assert f"  {warning}" in body_for(done(counts=COUNTS, warnings=[warning]))
+
+
+def test_a_long_list_is_capped_with_a_count_of_the_rest() -> None:
+    errors = [f"lineup.json:{i}:1: bad" for i in range(100)] + ["… and 400 more"]
+    body = body_for(done("rejected", errors=errors))
+    assert "Problems (500):" in body and "  … and 450 more" in body
+    assert body.count("lineup.json:") == 50
+
+
+def test_the_body_says_how_to_see_the_ingestion() -> None:
+    assert "festival status abc" in body_for(done(counts=COUNTS))
+
+
+def test_line_count_reads_the_tail() -> None:
+    assert (line_count(["a", "b"]), line_count(["a", "… and 3 more"]), line_count([])) == (2, 4, 0)
