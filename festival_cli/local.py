@@ -9,9 +9,7 @@ from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 
-from festival_cli.core import checks, lineup
 from festival_cli.core.errors import NotFoundError, StoreError
-from festival_cli.core.ingest import ingest
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.problems import Problem
 from festival_cli.core.store import Progress, Store
@@ -81,6 +79,8 @@ class LocalTarget:
         known unchanged without validating and diffing them again (validation is deterministic:
         the memo is keyed on the bytes, --strict and the validator's own source).
         """
+        from festival_cli.core.ingest import ingest  # the validator, only when uploading
+
         digest = _file_digest(data, strict)
         memo = self._sqlite.recall_file(digest)
         if memo is not None:
@@ -134,6 +134,8 @@ class LocalTarget:
 @cache
 def _validator_digest() -> bytes:
     """Changes whenever the validation code does, so a memo never outlives its rules."""
+    from festival_cli.core import checks, lineup
+
     digest = hashlib.sha256()
     for module in (lineup, checks):
         digest.update(Path(str(module.__file__)).read_bytes())

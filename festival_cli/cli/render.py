@@ -15,19 +15,23 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import asdict
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from festival_cli.cli.console import answer, message, plain
-from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.model import Performance
-from festival_cli.core.plan import Plan
-from festival_cli.core.problems import Problem
-from festival_cli.core.target import StatusReport
+
+if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as little as it can
+    from festival_cli.core.ingestion import Ingestion
+    from festival_cli.core.model import Performance
+    from festival_cli.core.plan import Plan
+    from festival_cli.core.problems import Problem
+    from festival_cli.core.target import StatusReport
+
+    Change = tuple[str, Performance | None, Performance | None]
 
 FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
 HEADERS = ("Performer", "Stage", "Date", "Start", "End", "Popularity")
 NUMERIC = frozenset({"Popularity", "Sets", "Added", "Updated", "Removed", "Unchanged"})
 
-Change = tuple[str, Performance | None, Performance | None]
 
 
 # -- tables, for people ------------------------------------------------------------------------

@@ -16,7 +16,6 @@ import typer
 from festival_cli.cli.console import answer
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
 from festival_cli.cli.target import open_target
-from festival_cli.core.lineup import check_lineup, read_source
 
 EXIT_CHANGES = 3
 
@@ -39,6 +38,8 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
+    from festival_cli.core.lineup import check_lineup, read_source
+
     source = str(file)
     report = check_lineup(read_source(file), source, strict=strict)
     lineup = report.accepted()  # LineupError (exit 1) with every problem

@@ -21,11 +21,11 @@ import typer
 from festival_cli.cli.console import answer, plain
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
 from festival_cli.cli.target import open_target
-from festival_cli.core.lineup import read_source
-from festival_cli.core.target import UploadResult
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
+
+    from festival_cli.core.target import UploadResult
 
 LIST_CHANGES_MAX = 50  # more changes than this are counted, not listed (status ID lists them)
 PROGRESS_MIN = 5_000  # smaller files are ingested before a progress bar would be seen
@@ -71,6 +71,8 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
+    from festival_cli.core.lineup import read_source  # only when uploading (import time)
+
     sources = [(str(f), read_source(f)) for f in files]
     target = open_target(stack, db)
     # A 100,000-set file makes millions of objects and no reference cycles: the cyclic
