@@ -30,7 +30,7 @@ from tests.contract.backends import STORE_FACTORIES
 FIRST_DATE = "2026-07-10"
 
 names = (
-    st.text(st.characters(exclude_categories=("Cs",)), min_size=1, max_size=40)
+    st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40)
     .map(str.strip)
     .filter(bool)
 )
