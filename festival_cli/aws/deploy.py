@@ -4,7 +4,7 @@
 private artifact bucket created on first use, creates or updates the stack through a change set,
 reports the stack's events while it works, and returns the stack's outputs. `destroy` empties
 the upload bucket and deletes the stack. Both talk to AWS through one `boto3.Session`, given by
-the caller, whose clients are made on first use.
+the caller (an AwsSession), whose clients are made on first use.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol
 
 from festival_cli.aws.package import Package, build_package, source_root
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
@@ -95,58 +95,26 @@ def _ignore(_: Any) -> None:
     return None
 
 
-class Aws:
-    """The clients of one boto3 session, each made on first use (never at import time)."""
-
-    def __init__(self, session: Any) -> None:
-        self.session = session
-        self._clients: dict[str, Any] = {}
+class Clients(Protocol):
+    """Where deploy gets its AWS clients: festival_cli.aws.session.AwsSession, or a fake."""
 
     @property
-    def region(self) -> str:
-        region: str | None = self.session.region_name
-        if not region:
-            raise UsageError(
-                "no AWS region: pass --region, set AWS_REGION, or give your profile a region"
-            )
-        return region
+    def region(self) -> str: ...
 
-    def client(self, service: str) -> Any:
-        if service not in self._clients:
-            self._clients[service] = self.session.client(service, region_name=self.region)
-        return self._clients[service]
-
-
-def session_for(profile: str | None = None, region: str | None = None) -> Any:
-    """A boto3 session honouring --profile and --region (AWS_ENDPOINT_URL is boto3's own)."""
-    import boto3
-    import botocore.exceptions
-
-    try:
-        return boto3.Session(profile_name=profile, region_name=region)
-    except botocore.exceptions.ProfileNotFound as exc:
-        raise UsageError(f"{exc}: see `aws configure list-profiles`") from None
+    def client(self, service: str) -> Any: ...
 
 
 @contextmanager
 def aws_errors(doing: str) -> Iterator[None]:
-    """Turn boto3's exceptions into a DeployError naming what was being done."""
+    """Turn botocore's exceptions into a DeployError naming what was being done."""
     import botocore.exceptions
+
+    from festival_cli.aws.session import describe_aws_error
 
     try:
         yield
-    except botocore.exceptions.NoCredentialsError:
-        raise DeployError(
-            f"{doing}: no AWS credentials found; run `aws configure`, pass --profile, "
-            "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY"
-        ) from None
-    except botocore.exceptions.ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise DeployError(
-            f"{doing}: {error.get('Code', 'error')}: {error.get('Message', exc)}"
-        ) from None
-    except botocore.exceptions.BotoCoreError as exc:
-        raise DeployError(f"{doing}: {exc}") from None
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
+        raise DeployError(f"{doing}: {describe_aws_error(exc)}") from None
 
 
 def template_body(path: Path | None = None) -> str:
@@ -173,7 +141,7 @@ def artifact_bucket_name(account: str, region: str) -> str:
     return f"festival-artifacts-{account}-{region}"
 
 
-def ensure_artifact_bucket(aws: Aws, account: str, notify: Notify = _ignore) -> str:
+def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = _ignore) -> str:
     """The artifact bucket of this account and region, created private and encrypted if missing."""
     import botocore.exceptions
 
@@ -233,7 +201,7 @@ def tls_only_policy(bucket: str) -> dict[str, Any]:
     }
 
 
-def upload_package(aws: Aws, bucket: str, account: str, package: Package) -> bool:
+def upload_package(aws: Clients, bucket: str, account: str, package: Package) -> bool:
     """Put the package under its content-named key unless it is already there; True if put."""
     import botocore.exceptions
 
@@ -355,7 +323,7 @@ def failure_message(stack: str, status: str, failures: list[StackEvent]) -> str:
 def deploy(
     stack: str,
     email: str | None,
-    session: Any,
+    aws: Clients,
     *,
     package: Package | None = None,
     template: str | None = None,
@@ -373,7 +341,6 @@ def deploy(
     check_stack_name(stack)
     if email is not None and not EMAIL.match(email):
         raise UsageError(f"invalid email address {email!r}")
-    aws = Aws(session)
     region = aws.region
     body = template_body() if template is None else template
     package = build_package() if package is None else package
@@ -470,6 +437,7 @@ def _create_change_set(
 
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     name = f"festival-{stamp}-{package.sha256[:8]}"
+    log.debug("creating change set %s (%s) for stack %s", name, change_type, stack)
     try:
         cfn.create_change_set(
             StackName=stack,
@@ -510,7 +478,7 @@ def _change_set_ready(
 
 def destroy(
     stack: str,
-    session: Any,
+    aws: Clients,
     *,
     confirm: Callable[[StackSummary], bool] | None = None,
     on_event: OnEvent = _ignore,
@@ -524,7 +492,6 @@ def destroy(
     DeployError with the reasons when the deletion fails.
     """
     check_stack_name(stack)
-    aws = Aws(session)
     cfn = aws.client("cloudformation")
     with aws_errors(f"reading stack {stack}"):
         current = describe_stack(cfn, stack)
@@ -550,7 +517,7 @@ def destroy(
     return summary
 
 
-def empty_bucket(aws: Aws, bucket: str) -> int:
+def empty_bucket(aws: Clients, bucket: str) -> int:
     """Delete every version and delete marker in `bucket` (gone already: 0)."""
     import botocore.exceptions
 

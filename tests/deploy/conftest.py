@@ -18,13 +18,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from moto import mock_aws
 from moto.cloudformation import models as cloudformation_models
 from moto.s3.models import FakeBucket
 
 from festival_cli.aws.package import MODULES, Package, build_package
+from festival_cli.aws.session import AwsSession
 
 REGION = "eu-west-1"
 EMAIL = "ops@example.org"
@@ -87,8 +87,8 @@ def _over_tls(get_permission: Any) -> Any:
 
 
 @pytest.fixture
-def session(aws: None) -> Any:
-    return boto3.Session(region_name=REGION)
+def session(aws: None) -> AwsSession:
+    return AwsSession(region=REGION)
 
 
 def write_tree(root: Path, handler: str = "def handler(event, context):\n    return {}\n") -> Path:

@@ -10,7 +10,8 @@ import pytest
 from botocore.exceptions import ClientError
 from typer.testing import CliRunner
 
-from festival_cli.aws import deploy as deploy_module
+from festival_cli.aws import session as session_module
+from festival_cli.aws.session import AwsSession
 from festival_cli.cli.app import app
 from tests.deploy.conftest import EMAIL, OUTPUTS, REGION
 from tests.deploy.test_deploy import FAILED_CREATE, ScriptedCloudFormation, _Session
@@ -69,7 +70,7 @@ def test_deploy_honours_the_region(runner: CliRunner, session: Any) -> None:
                       "eu-central-1")
     assert result.exit_code == 0, result.stderr
     assert stack_status(session) is None
-    assert stack_status(session.__class__(region_name="eu-central-1")) == "CREATE_COMPLETE"
+    assert stack_status(AwsSession(region="eu-central-1")) == "CREATE_COMPLETE"
 
 
 def test_deploy_needs_a_stack_name(runner: CliRunner, session: Any) -> None:
@@ -78,16 +79,16 @@ def test_deploy_needs_a_stack_name(runner: CliRunner, session: Any) -> None:
     assert result.stderr == "error: name the stack: --stack NAME (or set FESTIVAL_STACK)\n"
 
 
-def test_an_unknown_profile_is_a_usage_error(runner: CliRunner, session: Any) -> None:
+def test_an_unknown_profile_is_an_error(runner: CliRunner, session: Any) -> None:
     result = festival(runner, "deploy", "--stack", STACK, "--email", EMAIL, "--profile", "nope")
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert result.stderr.startswith("error: The config profile (nope) could not be found")
 
 
 def test_a_failed_deploy_shows_each_reason_and_exits_1(runner: CliRunner, session: Any,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     fake = ScriptedCloudFormation(script=FAILED_CREATE)
-    monkeypatch.setattr(deploy_module, "session_for",
+    monkeypatch.setattr(session_module, "AwsSession",
                         lambda profile, region: _Session(session, cloudformation=fake))
     result = festival(runner, "deploy", "--stack", STACK, "--email", EMAIL)
     assert result.exit_code == 1

@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 from botocore.exceptions import ClientError
 
@@ -23,7 +22,8 @@ from festival_cli.aws.deploy import (
     destroy,
 )
 from festival_cli.aws.package import Package, build_package
-from festival_cli.core.errors import DeployError, NotFoundError, UsageError
+from festival_cli.aws.session import AwsSession
+from festival_cli.core.errors import DeployError, NotFoundError, StackError, UsageError
 from tests.deploy.conftest import EMAIL, OUTPUTS, REGION
 
 STACK = "fest"
@@ -134,8 +134,8 @@ def test_no_region_is_a_usage_error(aws: None, package: Package,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("AWS_REGION")
     monkeypatch.delenv("AWS_DEFAULT_REGION")
-    with pytest.raises(UsageError, match="no AWS region"):
-        deploy(STACK, EMAIL, boto3.Session(), package=package)
+    with pytest.raises(StackError, match="no AWS region"):
+        deploy(STACK, EMAIL, AwsSession(), package=package)
 
 
 def test_destroy_deletes_the_stack(session: Any, package: Package) -> None:
@@ -279,14 +279,14 @@ class _Wrapped:
 
 
 class _Session:
-    """A boto3 session whose CloudFormation (or S3) client is replaced."""
+    """An AwsSession whose CloudFormation (or S3) client is replaced."""
 
-    def __init__(self, real: Any, *, cloudformation: Any = None, s3: Any = None) -> None:
-        self.real, self.region_name = real, real.region_name
+    def __init__(self, real: AwsSession, *, cloudformation: Any = None, s3: Any = None) -> None:
+        self.real, self.region = real, real.region
         self.replaced = {"cloudformation": cloudformation, "s3": s3}
 
-    def client(self, service: str, region_name: str | None = None) -> Any:
-        return self.replaced.get(service) or self.real.client(service, region_name=region_name)
+    def client(self, service: str) -> Any:
+        return self.replaced.get(service) or self.real.client(service)
 
 
 FAILED_CREATE = [

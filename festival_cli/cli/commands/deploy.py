@@ -52,11 +52,12 @@ def command(
     output: OutputOption = TableOutput.table,
     poll_interval: PollOption = 5.0,
 ) -> None:
-    from festival_cli.aws.deploy import deploy, session_for
+    from festival_cli.aws.deploy import deploy
+    from festival_cli.aws.session import AwsSession
 
     name = require_stack(stack)
     with live(f"deploying stack {name}") as on_event:
-        result = deploy(name, email, session_for(profile, region), on_event=on_event,
+        result = deploy(name, email, AwsSession(profile, region), on_event=on_event,
                         notify=message, poll_interval=poll_interval)
     if result.action != "unchanged":
         message(f"stack {name} {result.action} in {result.region}")

@@ -32,11 +32,12 @@ def command(
     profile: ProfileOption = None,
     poll_interval: PollOption = 5.0,
 ) -> None:
-    from festival_cli.aws.deploy import destroy, session_for
+    from festival_cli.aws.deploy import destroy
+    from festival_cli.aws.session import AwsSession
 
     name = require_stack(stack)
     with live(f"deleting stack {name}") as on_event:
-        destroy(name, session_for(profile, region), confirm=None if yes else ask,
+        destroy(name, AwsSession(profile, region), confirm=None if yes else ask,
                 on_event=on_event, notify=message, poll_interval=poll_interval)
     message(f"stack {name} deleted")
 
