@@ -124,7 +124,9 @@ def show_outputs(outputs: dict[str, str], output: TableOutput) -> None:
     else:
         from rich.table import Table
 
-        table = Table("output", "value", box=None, header_style="bold")
+        table = Table(box=None, header_style="bold")
+        table.add_column("output", no_wrap=True)
+        table.add_column("value", overflow="fold")  # never cut: people copy these values
         for key, value in sorted(outputs.items()):
             table.add_row(key, value)
         out().print(table)
