@@ -1,0 +1,266 @@
+#!/usr/bin/env python3
+"""festival's benchmarks: one table, every figure a ratio against a baseline measured in the run.
+
+    python benchmarks/run.py            # 100,000-record files (a few minutes)
+    python benchmarks/run.py --quick    # small files: a smoke test of every row (seconds)
+    python benchmarks/run.py --markdown # the table as Markdown (docs/performance.md)
+
+Process timings are medians of several runs after a warm-up; in-process timings medians too.
+DynamoDB rows count requests in moto (moto neither throttles nor bills: counts, not times).
+Exit status 1 when a row could not be measured (never for a missed target: the table says so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from unittest import mock
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as a script from anywhere: the checkout's packages first
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.timing import (  # noqa: E402
+    clean_env,
+    machine,
+    median_call,
+    median_process,
+    tool,
+)
+
+
+@dataclass
+class Row:
+    """One line of the table: our figure, its baseline, their ratio and the target."""
+
+    what: str
+    ours: str = ""
+    baseline: str = ""
+    ratio: float | None = None
+    target: str = ""  # e.g. "<= 0.7"; "" when the figure is shown for information
+    met: bool | None = None
+    error: str | None = None
+
+    def cells(self) -> list[str]:
+        if self.error is not None:
+            return [self.what, "error", "", "", self.target, self.error]
+        ratio = "" if self.ratio is None else f"{self.ratio:.2f}x"
+        verdict = "" if self.met is None else ("yes" if self.met else "NO")
+        return [self.what, self.ours, self.baseline, ratio, self.target, verdict]
+
+
+def timed(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def ratio_row(what: str, ours: float, base: float, base_name: str, limit: float | None,
+              ) -> Row:
+    r = ours / base
+    return Row(what, timed(ours), f"{timed(base)} {base_name}", r,
+               f"<= {limit}x" if limit is not None else "",
+               None if limit is None else r <= limit)
+
+
+class Bench:
+    """Runs every row; a row that fails is reported in the table, the others still run."""
+
+    def __init__(self, quick: bool) -> None:
+        self.quick = quick
+        self.records = 1_000 if quick else 100_000
+        self.moto_sets = 500 if quick else 20_000
+        self.runs = 1 if quick else 5
+        self.work = Path(tempfile.mkdtemp(prefix="festival-bench-"))
+        self.env = clean_env()
+        self.rows: list[Row] = []
+        self.festival = tool("festival")
+        self._lineup_file: Path | None = None
+
+    # -- inputs --------------------------------------------------------------------------
+    @property
+    def lineup_file(self) -> Path:
+        """`records` sets as a bare JSON array: format 1, and what sqlite-utils inserts."""
+        if self._lineup_file is None:
+            from tests.factories import big_lineup
+
+            records = []
+            for p in big_lineup(self.records):
+                r = p.to_record()
+                if r["popularity"] is None:
+                    del r["popularity"]
+                records.append(r)
+            self._lineup_file = self.work / "lineup.json"
+            self._lineup_file.write_text(json.dumps(records))
+        return self._lineup_file
+
+    def fresh(self, name: str) -> Callable[[], None]:
+        path = self.work / name
+
+        def remove() -> None:
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+        return remove
+
+    def row(self, what: str, measure: Callable[[], Row | list[Row]]) -> None:
+        print(f"  measuring: {what}", file=sys.stderr, flush=True)
+        try:
+            result = measure()
+        except Exception as exc:  # the table shows it; the exit status says so
+            self.rows.append(Row(what, error=f"{type(exc).__name__}: {exc}"[:200]))
+            return
+        self.rows.extend(result if isinstance(result, list) else [result])
+
+    # -- the rows ------------------------------------------------------------------------
+    def local_upload(self) -> list[Row]:
+        n = f"{self.records:,}"
+        db = self.work / "upload.db"
+        upload = [self.festival, "upload", "--db", str(db), str(self.lineup_file)]
+        first = median_process(upload, self.runs, env=self.env, before=self.fresh("upload.db"))
+        base_db = self.work / "sqlite-utils.db"
+        insert = [tool("sqlite-utils"), "insert", str(base_db), "performances",
+                  str(self.lineup_file)]
+        base = median_process(insert, self.runs, env=self.env,
+                              before=self.fresh("sqlite-utils.db"))
+        self.fresh("upload.db")()
+        median_process(upload, 1, env=self.env, warmup=False)  # the store holds the lineup
+        again = median_process(upload, self.runs, env=self.env)
+        return [
+            ratio_row(f"festival upload, {n} records, empty local store (validated, indexed)",
+                      first, base, "sqlite-utils insert", 0.7),
+            ratio_row(f"festival upload again, {n} unchanged records", again, first,
+                      "first upload", 0.5),
+        ]
+
+    def validation(self) -> list[Row]:
+        from festival_cli.core import lineup as lineup_module
+        from festival_cli.core.lineup import check_lineup
+
+        data = self.lineup_file.read_bytes()
+        n = f"{self.records:,}"
+        report = check_lineup(data, "lineup.json")
+        if not report.ok:
+            raise RuntimeError(f"the benchmark lineup is invalid: {report.errors[:1]}")
+        full = median_call(lambda: check_lineup(data, "lineup.json"), self.runs)
+        loads = median_call(lambda: json.loads(data), self.runs)
+
+        def unlocated(text: str, errors: list[Any], warnings: list[Any],
+                      anchors: dict[int, str]) -> tuple[list[Any], list[Any]]:
+            return errors, warnings
+
+        with mock.patch.object(lineup_module, "_located", unlocated):
+            bare = median_call(lambda: check_lineup(data, "lineup.json"), self.runs)
+        return [
+            ratio_row(f"validation of {n} records", full, loads, "json.loads alone", None),
+            ratio_row(f"validation with positions vs without, valid {n}-record file", full,
+                      bare, "without", 1.2),
+        ]
+
+    def startup(self) -> list[Row]:
+        python = sys.executable
+        aws = median_process([tool("aws"), "--version"], self.runs, env=self.env)
+        nothing = median_process([python, "-c", "pass"], self.runs, env=self.env)
+        help_ = median_process([self.festival, "--help"], self.runs, env=self.env)
+        db = self.work / "query.db"
+        from tests.factories import big_lineup
+
+        small = self.work / "small.json"
+        small.write_text(json.dumps([p.to_record() for p in big_lineup(2_000)]))
+        self.fresh("query.db")()
+        median_process([self.festival, "upload", "--db", str(db), str(small)], 1,
+                       env=self.env, warmup=False)
+        query = median_process([self.festival, "query", "--db", str(db), "--date",
+                                "2026-07-10", "--output", "json"], self.runs, env=self.env)
+        handler = median_process([python, "-c", "import lambda_handler.handler"], self.runs,
+                                 env=self.env)
+        boto3 = median_process([python, "-c", "import boto3"], self.runs, env=self.env)
+        return [
+            ratio_row("festival --help", help_, aws, "aws --version", 0.5),
+            ratio_row("festival --help", help_, nothing, "python -c pass", None),
+            ratio_row("festival query --date D --output json (local store)", query, aws,
+                      "aws --version", 0.3),
+            ratio_row("import lambda_handler.handler (cold)", handler, boto3, "import boto3",
+                      None),
+        ]
+
+    def dynamodb(self) -> list[Row]:
+        from benchmarks.dynamodb_counts import counts
+
+        rows = []
+        for c in counts(self.moto_sets):
+            ratio = c.made / c.floor if c.floor else None
+            met = c.made <= c.floor
+            rows.append(Row(f"DynamoDB (moto): {c.what}", f"{c.made:,}",
+                            f"{c.floor:,} floor", ratio, f"<= {c.floor:,}", met))
+        return rows
+
+    def package(self) -> Row:
+        from festival_cli.aws.package import build_package
+
+        built = build_package()
+        limit = 200 * 1024
+        return Row(f"function package ({len(built.files)} files, zip)",
+                   f"{built.size / 1024:,.0f} KB", "200 KB", built.size / limit, "<= 1.0x",
+                   built.size <= limit)
+
+    def run(self) -> list[Row]:
+        self.row("local upload", self.local_upload)
+        self.row("validation", self.validation)
+        self.row("start-up", self.startup)
+        self.row("DynamoDB requests", self.dynamodb)
+        self.row("function package", self.package)
+        return self.rows
+
+
+HEADER = ["figure", "festival", "baseline", "ratio", "target", "met"]
+
+
+def render(rows: list[Row], *, markdown: bool) -> str:
+    table = [HEADER, *(r.cells() for r in rows)]
+    if markdown:
+        lines = ["| " + " | ".join(HEADER) + " |", "|" + "---|" * len(HEADER)]
+        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in r) + " |" for r in table[1:]]
+        return "\n".join(lines)
+    widths = [max(len(r[i]) for r in table) for i in range(len(HEADER))]
+    out = []
+    for i, r in enumerate(table):
+        out.append("  ".join(c.ljust(widths[j]) if j in (0, 1, 2, 4) else c.rjust(widths[j])
+                             for j, c in enumerate(r)).rstrip())
+        if i == 0:
+            out.append("  ".join("-" * w for w in widths))
+    return "\n".join(out)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small inputs (a smoke test)")
+    parser.add_argument("--markdown", action="store_true", help="print the table as Markdown")
+    parser.add_argument("--moto-sets", type=int, default=None,
+                        help="sets for the DynamoDB (moto) rows [default: 20,000; quick 500]")
+    args = parser.parse_args(argv)
+    bench = Bench(args.quick)
+    if args.quick:
+        import benchmarks.timing
+
+        benchmarks.timing.WARMUP = False
+    if args.moto_sets:
+        bench.moto_sets = args.moto_sets
+    print(f"festival benchmarks ({'quick' if args.quick else 'full'}: {bench.records:,} "
+          f"records; DynamoDB rows {bench.moto_sets:,} sets; medians of {bench.runs} runs)")
+    print(f"machine: {machine()}")
+    print()
+    rows = bench.run()
+    print(render(rows, markdown=args.markdown))
+    errors = [r for r in rows if r.error is not None]
+    if errors:
+        print(f"\n{len(errors)} row(s) could not be measured", file=sys.stderr)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
