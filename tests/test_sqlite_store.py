@@ -194,33 +194,47 @@ def test_a_revision_holds_the_write_lock_from_plan_to_apply(db_path: Path) -> No
         other.close()
 
 
-# -- fingerprints: the unread shortcut gives the core's plan --------------------------------
+# -- date versions and remembered files ---------------------------------------------------
 
 
-def test_an_unchanged_reupload_is_planned_without_reading_the_sets(
-        sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
-    sets = lineup(perf("A"), perf("B", date="2026-07-11"))
-    sqlite_store.apply_lineup(sets)
-    monkeypatch.setattr(sqlite_store, "_read", lambda read: pytest.fail(f"read {read}"))
-    plan = sqlite_store.plan(sets)
-    assert set(plan.unchanged) == set(sets.performances)
-    assert not plan.changed
+def versions(store: SqliteStore) -> dict[str, int]:
+    return store._versions(["2026-07-10", "2026-07-11"])
 
 
-def test_a_partly_changed_reupload_reads_only_the_changed_dates(
-        sqlite_store: SqliteStore, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_write_bumps_the_version_of_each_date_it_revises(sqlite_store: SqliteStore) -> None:
     sqlite_store.apply_lineup(lineup(perf("A"), perf("B", date="2026-07-11")))
-    reads: list[KeyRead] = []
-    real = sqlite_store._read
-    monkeypatch.setattr(sqlite_store, "_read", lambda read: reads.append(read) or real(read))
-    plan = sqlite_store.plan(lineup(perf("A"), perf("B", date="2026-07-11", popularity=1)))
-    assert [r.partition for r in reads] == ["2026-07-11"]
-    assert plan.counts() == {"added": 0, "updated": 1, "removed": 0, "unchanged": 1}
+    sqlite_store.apply_lineup(lineup(perf("C")))
+    assert versions(sqlite_store) == {"2026-07-10": 2, "2026-07-11": 1}
 
 
-def test_after_a_merge_the_fingerprint_covers_the_kept_sets(sqlite_store: SqliteStore) -> None:
+def test_an_unchanged_revision_keeps_the_versions(sqlite_store: SqliteStore) -> None:
     sqlite_store.apply_lineup(lineup(perf("A")))
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    assert versions(sqlite_store) == {"2026-07-10": 1}
+
+
+def test_a_remembered_file_is_recalled_while_its_dates_are_untouched(
+        sqlite_store: SqliteStore) -> None:
+    plan = sqlite_store.apply_lineup(lineup(perf("A")))
+    sqlite_store.remember_file("digest", plan, {"performances": 1})
+    assert sqlite_store.recall_file("digest") == {"performances": 1,
+                                                  "dates": {"2026-07-10": 1}}
+
+
+def test_a_remembered_file_is_forgotten_once_its_dates_change(sqlite_store: SqliteStore) -> None:
+    plan = sqlite_store.apply_lineup(lineup(perf("A")))
+    sqlite_store.remember_file("digest", plan, {})
     sqlite_store.apply_lineup(lineup(perf("B")), merge=True)
-    plan = sqlite_store.plan(lineup(perf("B")))
-    expected = compute_plan([perf("B")], [perf("A"), perf("B")])
-    assert plan.counts() == expected.counts()
+    assert sqlite_store.recall_file("digest") is None
+
+
+def test_a_merge_is_never_remembered(sqlite_store: SqliteStore) -> None:
+    plan = sqlite_store.apply_lineup(lineup(perf("A")), merge=True)
+    sqlite_store.remember_file("digest", plan, {})
+    assert sqlite_store.recall_file("digest") is None
+
+
+def test_a_plan_not_just_applied_here_is_never_remembered(sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    sqlite_store.remember_file("digest", compute_plan([perf("B", date="2026-07-11")], []), {})
+    assert sqlite_store.recall_file("digest") is None

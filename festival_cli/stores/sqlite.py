@@ -9,27 +9,25 @@ the plan and applying it, so two uploads of the same dates cannot interleave and
 nothing half-written. Loading into an empty table drops the secondary indexes, inserts in primary
 key order and rebuilds them once: several times faster than maintaining them row by row.
 
-Each date's stored sets also have a fingerprint (table `date_fingerprints`, kept by `_apply`, the
-only writer), so re-uploading an unchanged lineup finds "all unchanged" without reading its sets
-back: the dates whose fingerprint matches are unchanged, and only the others are diffed.
+Each date also has a version (table `date_versions`), bumped by every write to it, and each file
+ingested whole is remembered by content digest with the versions it left: the same bytes again,
+while those versions stand, are known to change nothing (`remember_file` / `recall_file`).
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
-import operator
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.model import Lineup, Performance
-from festival_cli.core.plan import Plan, compute_plan
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.store import Progress, Store
 
@@ -72,11 +70,10 @@ _SCHEMA = [
         record TEXT NOT NULL
     ) WITHOUT ROWID""",
     "CREATE INDEX ingestions_started ON ingestions (started)",
-    # One row per date that has sets: how many, and a digest of exactly what they are.
-    """CREATE TABLE date_fingerprints (
+    # Bumped by every write to a date: equal versions mean untouched since.
+    """CREATE TABLE date_versions (
         date TEXT PRIMARY KEY NOT NULL,
-        sets INTEGER NOT NULL,
-        digest TEXT NOT NULL
+        version INTEGER NOT NULL
     ) WITHOUT ROWID""",
     # What a file (by content digest) left in its dates when it was last ingested whole.
     """CREATE TABLE file_memos (
@@ -105,36 +102,14 @@ def _row(p: Performance) -> tuple[str, str, str, str, str, str, int | None]:
     return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity)
 
 
-# What a set is within its date, in the order fingerprints hash it.
-_Identity = tuple[str, str, str, str, int | None]  # performer, start, stage, end, popularity
-
-
-_identity = operator.attrgetter("performer", "start", "stage", "end", "popularity")
-Fingerprint = tuple[int, str]  # how many sets a date has, and a digest of exactly what they are
-
-
-def fingerprint(sets: Iterable[_Identity]) -> Fingerprint:
-    """The fingerprint of one date's sets, independent of their order."""
-    # (performer, start) is unique within a date, so sorting never compares a popularity;
-    # repr() of str/int/None tuples is unambiguous and fast.
-    rows = sorted(sets)
-    return len(rows), hashlib.sha256(repr(rows).encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def fingerprints_by_date(performances: Iterable[Performance]) -> dict[str, Fingerprint]:
-    by_date: dict[str, list[_Identity]] = {}
-    for p in performances:
-        by_date.setdefault(p.date, []).append(_identity(p))
-    return {day: fingerprint(sets) for day, sets in by_date.items()}
-
-
 class SqliteStore(Store):
     """Performances and ingestion records in one SQLite file."""
 
     def __init__(self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
         self.path = str(path)
         self._in_revision = False
-        self._planned: tuple[Plan, dict[str, Fingerprint]] | None = None  # the latest plan()
+        # The dates of the latest revision and their versions as it committed them.
+        self._revised: tuple[tuple[str, ...], dict[str, int]] | None = None
         try:
             # Autocommit mode: every transaction below is explicit (BEGIN ... COMMIT).
             self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
@@ -258,80 +233,19 @@ class SqliteStore(Store):
         with self._translated():
             return int(self._db.execute("SELECT count(*) FROM performances").fetchone()[0])
 
-    def plan(self, lineup: Lineup, *, merge: bool = False) -> Plan:
-        """The core's plan; the dates whose fingerprint matches are known unchanged unread."""
-        incoming = fingerprints_by_date(lineup.performances)
-        stored = self._fingerprints(list(incoming))
-        same = {day for day, print_ in incoming.items() if stored.get(day) == print_}
-        if not same:
-            plan = super().plan(lineup, merge=merge)
-            self._planned = (plan, incoming)
-            return plan
-        different = [p for p in lineup.performances if p.date not in same]
-        diff = compute_plan(
-            different, self.stored_on(sorted({p.date for p in different})), merge=merge
-        )
-        plan = Plan(
-            dates=tuple(lineup.dates),
-            added=diff.added,
-            updated=diff.updated,
-            removed=diff.removed,
-            unchanged=(*diff.unchanged, *(p for p in lineup.performances if p.date in same)),
-            merge=merge,
-        )
-        self._planned = (plan, incoming)
-        return plan
-
-    def _fingerprints(self, dates: Sequence[str]) -> dict[str, Fingerprint]:
+    def _versions(self, dates: Sequence[str]) -> dict[str, int]:
         with self._translated():
-            return {
-                day: (sets, digest)
-                for day, sets, digest in self._db.execute(
-                    "SELECT date, sets, digest FROM date_fingerprints WHERE date IN "
-                    f"({', '.join('?' * len(dates))})",
-                    list(dates),
-                )
-            }
-
-    def _refresh_fingerprints(self, plan: Plan) -> None:
-        """After applying `plan`, record what each of its dates now holds."""
-        if plan.merge:
-            # The date keeps the sets the file did not list: read back what it holds now.
-            prints = {
-                day: fingerprint(
-                    self._db.execute(
-                        "SELECT performer, start_time, stage, end_time, popularity "
-                        "FROM performances WHERE date = ?",
-                        (day,),
-                    )
-                )
-                for day in plan.dates
-            }
-        elif self._planned is not None and self._planned[0] is plan:
-            # The file is the whole lineup of its dates: they now hold exactly its sets,
-            # whose fingerprints `plan()` just computed.
-            prints = self._planned[1]
-        else:
-            prints = fingerprints_by_date([*plan.unchanged, *plan.puts])
-        self._db.execute(
-            f"DELETE FROM date_fingerprints WHERE date IN ({', '.join('?' * len(plan.dates))})",
-            plan.dates,
-        )
-        self._db.executemany(
-            "INSERT INTO date_fingerprints (date, sets, digest) VALUES (?, ?, ?)",
-            [(day, sets, digest) for day, (sets, digest) in prints.items() if sets],
-        )
+            return dict(self._db.execute(
+                f"SELECT date, version FROM date_versions WHERE date IN "
+                f"({', '.join('?' * len(dates))})", list(dates)))
 
     # -- files already ingested -----------------------------------------------------------
     def remember_file(self, digest: str, plan: Plan, memo: dict[str, Any]) -> None:
         """Note that the file `digest` was ingested whole by `plan` (never a merge): its dates
         now hold exactly its sets. `memo` is what to tell the next upload of the same bytes."""
-        if plan.merge:
-            return
-        known = self._planned[1] if self._planned and self._planned[0] is plan else None
-        prints = known if known is not None else fingerprints_by_date(
-            [*plan.unchanged, *plan.puts])
-        memo = {**memo, "dates": {day: list(print_) for day, print_ in prints.items()}}
+        if plan.merge or self._revised is None or self._revised[0] != tuple(plan.dates):
+            return  # a merge keeps other sets; or not the revision just committed here
+        memo = {**memo, "dates": self._revised[1]}
         with self._translated():
             self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
                              (digest, json.dumps(memo, ensure_ascii=False)))
@@ -344,12 +258,17 @@ class SqliteStore(Store):
         if row is None:
             return None
         memo: dict[str, Any] = json.loads(row[0])
-        left = {day: (sets, digest_) for day, (sets, digest_) in memo["dates"].items()}
-        return memo if left and self._fingerprints(list(left)) == left else None
+        left: dict[str, int] = memo["dates"]
+        return memo if left and self._versions(list(left)) == left else None
 
     # -- writes ---------------------------------------------------------------------------
-    def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
-        return self._transaction()
+    @contextlib.contextmanager
+    def _revision(self, dates: Sequence[str]) -> Iterator[None]:
+        self._revised = None
+        with self._transaction():
+            yield
+            # Read inside the transaction: exactly the versions this revision left.
+            self._revised = (tuple(dates), self._versions(dates))
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -401,7 +320,11 @@ class SqliteStore(Store):
             if bulk:
                 for statement in _INDEXES.values():
                     self._db.execute(statement)
-            self._refresh_fingerprints(plan)
+            self._db.executemany(
+                "INSERT INTO date_versions (date, version) VALUES (?, 1) "
+                "ON CONFLICT (date) DO UPDATE SET version = version + 1",
+                [(day,) for day in plan.dates],
+            )
         log.info("applied %d puts and %d deletes to %s", len(puts), len(deletes), self.path)
 
     def _is_empty(self) -> bool:
