@@ -610,7 +610,8 @@ def scale_limits(a: Assumptions, profile: ItemProfile) -> list[Limit]:
               f"sized so that a batch of {batch} such files, all on one date, is written in "
               f"~{batch * a.max_sets_per_file / per_date:,.0f} s at the throttled rate, well "
               f"inside the {a.lambda_timeout_s} s timeout; {a.records_per_day:,} records a day "
-              f"therefore need at least {fewest_uploads:,} uploads a day"),
+              f"therefore need at least {fewest_uploads:,} "
+              f"upload{'s' if fewest_uploads != 1 else ''} a day"),
         Limit("sets the timeout could write", f"~{int(per_date * budget):,} of one date",
               f"half the {a.lambda_timeout_s} s timeout at the throttled rate (the rest for "
               "backoff); beyond that a file must be split by date, or the date indexes "
