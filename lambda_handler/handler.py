@@ -147,13 +147,27 @@ class Pipeline:
             result.detail["problems"] = len(exc.problems)
         except FestivalError as exc:
             result.detail["error"] = str(exc)
-        except Exception as exc:  # a bug: recorded as failed by ingest(), notified, not retried
+        except Exception as exc:  # a bug, not the weather: recorded, notified, not retried
             log.exception("unexpected error ingesting %s", obj.key)
             result.detail["error"] = f"{type(exc).__name__}: {exc}"
+            self._record_failure(ingestion_id, name, merge, result.detail["error"])
         else:
             result.outcome = "duplicate" if outcome.duplicate else outcome.record.state
             result.detail["counts"] = outcome.record.counts
         return self._finish(result)
+
+    def _record_failure(self, ingestion_id: str, name: str, merge: bool, error: str) -> None:
+        """Record `failed` unless a final state is already recorded (ingest() may have)."""
+        try:
+            current = self.store.get_ingestion(ingestion_id)
+            if current is None or not current.done:
+                record = current or Ingestion(id=ingestion_id, file=name, merge=merge)
+                self.store.save_ingestion(record.finish("failed", errors=[
+                    f"{name}: the function failed unexpectedly ({error}); please report this "
+                    "bug. Uploading the file again once it is fixed makes the stored sets "
+                    "match the file"]))
+        except FestivalError:
+            log.exception("could not record the failure of %s", ingestion_id)
 
     def _gone(self, obj: ObjectCreated, name: str, ingestion_id: str) -> FileResult:
         """The object was deleted before it could be read: a permanent failure, notified."""

@@ -400,3 +400,16 @@ def test_a_missing_setting_is_named(world: World, monkeypatch: pytest.MonkeyPatc
     monkeypatch.delenv("FESTIVAL_TABLE", raising=False)
     with pytest.raises(RuntimeError, match="FESTIVAL_TABLE is not set"):
         module.handler({"Records": []}, None)
+
+
+def test_an_unexpected_error_is_recorded_notified_and_not_retried(
+    world: World, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: bytes, source: str, *, strict: bool = False) -> Any:
+        raise ValueError("a bug")
+
+    monkeypatch.setattr("festival_cli.core.ingest.check_lineup", broken)
+    assert handler(deliver(world), None) == {"batchItemFailures": []}
+    record_ = the_record(pipeline)
+    assert record_.state == "failed" and "ValueError: a bug" in record_.errors[0]
+    assert [subject for subject, _ in world.notifications()] == ["festival: lineup.json failed"]
