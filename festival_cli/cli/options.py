@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -34,7 +34,7 @@ DbOption = Annotated[
 ]
 
 
-class TableOutput(str, Enum):
+class TableOutput(StrEnum):
     """Output of listings: a table for people, JSON or CSV for scripts."""
 
     table = "table"
