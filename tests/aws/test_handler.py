@@ -413,3 +413,22 @@ def test_an_unexpected_error_is_recorded_notified_and_not_retried(
     record_ = the_record(pipeline)
     assert record_.state == "failed" and "ValueError: a bug" in record_.errors[0]
     assert [subject for subject, _ in world.notifications()] == ["festival: lineup.json failed"]
+
+
+def test_in_a_versioned_bucket_each_event_reads_its_own_version(
+    world: World, pipeline: Pipeline
+) -> None:
+    world.s3.put_bucket_versioning(Bucket=world.bucket,
+                                   VersioningConfiguration={"Status": "Enabled"})
+    versions = [world.put("uploads/lineup.json", LINEUP)["VersionId"],
+                world.put("uploads/lineup.json", document(record()))["VersionId"]]
+    event = world.upload_events()
+    for sqs_record, version in zip(event["Records"], versions, strict=True):
+        # moto leaves out the versionId that S3 puts in the events of a versioned bucket
+        body = json.loads(sqs_record["body"])
+        body["Records"][0]["s3"]["object"]["versionId"] = version
+        sqs_record["body"] = json.dumps(body)
+    handler(event, None)
+    counts = [r.counts for r in reversed(pipeline.store.recent_ingestions())]
+    assert [(c["added"], c["removed"]) for c in counts] == [(2, 0), (0, 1)]
+    assert stored(pipeline) == [AURORA]
