@@ -25,9 +25,11 @@ Place = tuple[str, Anchor]
 
 _STRING = r'"[^"\\]*(?:\\.[^"\\]*)*"'
 _TOKEN = re.compile(r'[\s]*(?:([{\[])|([}\]])|(,)|(:)|(' + _STRING + r')|([^\s,:\[\]{}"]+))')
-# A container holding no other container: skipped in one match.
-_FLAT = re.compile(r'(?:\{(?:[^{}\[\]"]+|' + _STRING + r')*\}|\[(?:[^{}\[\]"]+|' + _STRING
-                   + r')*\])')
+# A container holding no other container: skipped (or read member by member) in one match.
+# Unrolled (`a*(?:b a*)*`), never `(?:a+|b)*`: a failed match must not backtrack exponentially.
+_FLAT_BODY = r'[^{}\[\]"]*(?:' + _STRING + r'[^{}\[\]"]*)*'
+_FLAT = re.compile(r'\{' + _FLAT_BODY + r'\}|\[' + _FLAT_BODY + r'\]')
+_MEMBER = re.compile(r'\s*(' + _STRING + r')\s*:\s*(' + _STRING + r'|[^\s,:\[\]{}"]+)\s*,?')
 
 
 def locate(text: str, wanted: Iterable[Place]) -> dict[Place, tuple[int, int]]:
@@ -37,17 +39,15 @@ def locate(text: str, wanted: Iterable[Place]) -> dict[Place, tuple[int, int]]:
         return {}
     paths = {path for path, _ in wanted}
     ancestors = _ancestors(paths)
+    children = _children(ancestors)
     value_at: dict[str, int] = {}  # path -> offset of its value (first occurrence)
     key_at: dict[str, int] = {}  # path -> offset of its key (first occurrence)
     last_key_at: dict[str, int] = {}  # path -> offset of its key (last occurrence)
 
-    # A frame per open container: its path, whether it is an object, and the next element's
-    # index (arrays) or the current key (objects).
-    stack: list[list[object]] = []
+    stack: list[_Frame] = []
     expect_key = False
     pos = 0
     end = len(text)
-    current_key = ""
     while pos < end:
         match = _TOKEN.match(text, pos)
         if match is None:  # only trailing whitespace is left
@@ -63,16 +63,15 @@ def locate(text: str, wanted: Iterable[Place]) -> dict[Place, tuple[int, int]]:
             continue
         if comma:
             frame = stack[-1]
-            if frame[1]:
+            if frame.is_object:
                 expect_key = True
             else:
-                frame[2] = int(frame[2]) + 1  # type: ignore[call-overload]
+                frame.index += 1
+                pos = frame.skip(text, pos)
             continue
         if expect_key and string is not None:
             frame = stack[-1]
-            current_key = _key_text(string)
-            path = _member(str(frame[0]), current_key)
-            frame[2] = path
+            path = frame.member = _member(frame.path, _key_text(string))
             if path in paths:
                 key_at.setdefault(path, start)
                 last_key_at[path] = start
@@ -83,18 +82,29 @@ def locate(text: str, wanted: Iterable[Place]) -> dict[Place, tuple[int, int]]:
             path = ""
         else:
             frame = stack[-1]
-            path = str(frame[2]) if frame[1] else f"{frame[0]}[{frame[2]}]"
-        if path in ancestors:  # the wanted ones, and where to point when one is missing
+            path = frame.member if frame.is_object else f"{frame.path}[{frame.index}]"
+        wanted_inside = path in ancestors  # the wanted ones, and those that hold one
+        if wanted_inside:
             value_at.setdefault(path, start)
         if opener:
-            if path not in ancestors:
-                flat = _FLAT.match(text, start)
-                if flat is not None:
-                    pos = flat.end()
-                    continue
-            is_object = opener == "{"
-            stack.append([path, is_object, "" if is_object else 0])
-            expect_key = is_object
+            flat = None if wanted_inside and opener == "[" else _FLAT.match(text, start)
+            if flat is not None:
+                pos = flat.end()
+                if wanted_inside:
+                    # A flat record holding a wanted place: its members, one match each.
+                    for member in _MEMBER.finditer(text, start + 1, pos - 1):
+                        inner = _member(path, _key_text(member.group(1)))
+                        if inner in paths:
+                            key_at.setdefault(inner, member.start(1))
+                            last_key_at[inner] = member.start(1)
+                        if inner in ancestors:
+                            value_at.setdefault(inner, member.start(2))
+                continue
+            frame = _Frame(path, opener == "{", children.get(path, _NONE))
+            stack.append(frame)
+            expect_key = frame.is_object
+            if not frame.is_object:
+                pos = frame.skip(text, pos)
         # else a number, true, false, null or a string value: nothing more to do
 
     lines = _LineIndex(text)
@@ -114,6 +124,48 @@ def locate(text: str, wanted: Iterable[Place]) -> dict[Place, tuple[int, int]]:
     return found
 
 
+_NONE: frozenset[int] = frozenset()
+# One array element that is flat (or a scalar) and the comma after it: skipped in one match.
+_SKIP_ELEMENT = re.compile(r'\s*(?:' + _FLAT.pattern + '|' + _STRING + r'|[^\s,:\[\]{}"]+)\s*,')
+
+
+class _Frame:
+    """An open container: its path, and the current member (objects) or element (arrays)."""
+
+    __slots__ = ("index", "is_object", "member", "path", "wanted")
+
+    def __init__(self, path: str, is_object: bool, wanted: frozenset[int]) -> None:
+        self.path = path
+        self.is_object = is_object
+        self.member = ""  # the path of the member whose value comes next (objects)
+        self.index = 0  # the index of the element that comes next (arrays)
+        self.wanted = wanted  # indices of elements that hold a wanted place (arrays)
+
+    def skip(self, text: str, pos: int) -> int:
+        """Past the elements that hold nothing wanted (all but the last, which has no comma)."""
+        wanted = self.wanted
+        index = self.index
+        while index not in wanted:
+            element = _SKIP_ELEMENT.match(text, pos)
+            if element is None:
+                break
+            pos = element.end()
+            index += 1
+        self.index = index
+        return pos
+
+
+def _children(ancestors: set[str]) -> dict[str, frozenset[int]]:
+    """For each array path, the indices of its elements that are (or hold) wanted places."""
+    found: dict[str, set[int]] = {}
+    for path in ancestors:
+        if path.endswith("]"):
+            parent, _, index = path[:-1].rpartition("[")
+            if index.isdigit():
+                found.setdefault(parent, set()).add(int(index))
+    return {parent: frozenset(indices) for parent, indices in found.items()}
+
+
 def _member(parent: str, key: str) -> str:
     return f"{parent}.{key}" if parent else key
 
@@ -128,10 +180,10 @@ def _ancestors(paths: set[str]) -> set[str]:
     """Every path that may hold a wanted one (a superset: a key may itself hold `.` or `[`)."""
     out = {""}
     for path in paths:
-        for i, char in enumerate(path):
-            if char in ".[":
-                out.add(path[:i])
-        out.add(path)
+        while path not in out:  # a prefix already there brought its own prefixes along
+            out.add(path)
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[:cut] if cut > 0 else ""
     return out
 
 
