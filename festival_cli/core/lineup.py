@@ -562,7 +562,10 @@ def _located(
         if problem.line is not None:
             return problem
         spot = found.get((problem.path, anchors.get(id(problem), "value")))
-        return problem.located(*spot) if spot is not None else problem
+        if spot is None:
+            return problem
+        # Problem.located() through dataclasses.replace costs 5x more: it shows at 100k problems.
+        return Problem(problem.path, problem.rule, problem.message, problem.severity, *spot)
 
     return [place(p) for p in errors], [place(p) for p in warnings]
 
