@@ -238,3 +238,17 @@ def test_a_plan_not_just_applied_here_is_never_remembered(sqlite_store: SqliteSt
     sqlite_store.apply_lineup(lineup(perf("A")))
     sqlite_store.remember_file("digest", compute_plan([perf("B", date="2026-07-11")], []), {})
     assert sqlite_store.recall_file("digest") is None
+
+
+def test_a_record_quoting_a_lone_surrogate_is_stored_and_read_back(
+        sqlite_store: SqliteStore) -> None:
+    from festival_cli.core.ingestion import Ingestion
+
+    record = Ingestion(id="x", file="f.json", errors=["performances[0].\ud800: unknown field"])
+    sqlite_store.save_ingestion(record)
+    assert sqlite_store.get_ingestion("x") == record
+
+
+def test_a_set_with_a_lone_surrogate_is_a_store_error(sqlite_store: SqliteStore) -> None:
+    with pytest.raises(StoreError, match="not valid Unicode"):
+        sqlite_store.apply_lineup(lineup(perf("\ud800")))

@@ -102,6 +102,12 @@ def _row(p: Performance) -> tuple[str, str, str, str, str, str, int | None]:
     return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity)
 
 
+def _record_json(record: Ingestion) -> str:
+    # ASCII escapes keep any text a record quotes (even a lone surrogate from a hostile file)
+    # storable, and json.loads gives back the very same string.
+    return json.dumps(record.to_dict())
+
+
 class SqliteStore(Store):
     """Performances and ingestion records in one SQLite file."""
 
@@ -182,6 +188,10 @@ class SqliteStore(Store):
             yield
         except sqlite3.Error as exc:
             raise self._error(exc) from None
+        except UnicodeEncodeError:
+            raise StoreError(
+                f"{self.path}: text that is not valid Unicode (a lone surrogate) cannot be stored"
+            ) from None
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
         text = str(exc)
@@ -248,7 +258,7 @@ class SqliteStore(Store):
         memo = {**memo, "dates": self._revised[1]}
         with self._translated():
             self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
-                             (digest, json.dumps(memo, ensure_ascii=False)))
+                             (digest, json.dumps(memo)))
 
     def recall_file(self, digest: str) -> dict[str, Any] | None:
         """The memo of the file `digest` if its dates still hold exactly what it left there."""
@@ -335,14 +345,14 @@ class SqliteStore(Store):
         with self._translated():
             self._db.execute(
                 "INSERT OR REPLACE INTO ingestions (id, started, record) VALUES (?, ?, ?)",
-                (record.id, record.started, json.dumps(record.to_dict(), ensure_ascii=False)),
+                (record.id, record.started, _record_json(record)),
             )
 
     def create_ingestion(self, record: Ingestion) -> bool:
         with self._translated():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO ingestions (id, started, record) VALUES (?, ?, ?)",
-                (record.id, record.started, json.dumps(record.to_dict(), ensure_ascii=False)),
+                (record.id, record.started, _record_json(record)),
             )
             return cursor.rowcount == 1
 
