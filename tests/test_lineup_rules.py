@@ -272,3 +272,20 @@ def test_a_large_lineup_is_checked_in_one_pass() -> None:
     assert report.ok
     assert report.count == 20_000
     assert report.warnings == []
+
+
+def test_a_number_too_long_to_convert_is_reported_at_its_place() -> None:
+    data = bare(record(popularity=...)).replace(b'"end": "19:15"', b'"end": "19:15", '
+                                                b'"popularity": 1' + b"0" * 5_000)
+    [problem] = check_lineup(data, "l.json").errors
+    assert (problem.path, problem.rule, problem.message) == (
+        "[0].popularity", "popularity",
+        "a 5,001-digit number is not a popularity (a whole number from 0 to 100, or leave it out)")
+
+
+def test_a_key_that_is_a_lone_surrogate_is_named_escaped() -> None:
+    data = bare(record()).replace(b'{"performer"', b'{"\\ud800": 1, "performer"')
+    [problem] = check_lineup(data, "l.json").errors
+    assert (problem.path, problem.rule, problem.line, problem.column) == (
+        "[0].\\ud800", "unknown-field", 1, 3)
+    problem.describe("l.json").encode("utf-8")  # printable: no surrogate left

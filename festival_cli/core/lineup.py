@@ -41,7 +41,7 @@ from festival_cli.core.model import (
     Performance,
     sort_key,
 )
-from festival_cli.core.positions import Anchor, locate
+from festival_cli.core.positions import Anchor, locate, printable_key
 from festival_cli.core.problems import Problem
 
 log = logging.getLogger(__name__)
@@ -226,9 +226,32 @@ def _parse(text: str) -> tuple[Any, Problem | None]:
     except json.JSONDecodeError as exc:
         return None, Problem("", RULE_JSON, f"not JSON: {exc.msg}", line=exc.lineno,
                              column=exc.colno)
+    except ValueError:
+        # An integer too long for Python to convert (over 4,300 digits). Parse again, keeping
+        # such numbers as markers so that the checks report them at their place; the first
+        # parse stays free of a Python call per number.
+        return json.loads(text, object_pairs_hook=tuple, parse_constant=_Constant,
+                          parse_int=_parse_int), None
     except RecursionError:
         return None, Problem("", RULE_DEPTH, "nested too deeply to be a lineup (arrays or "
                              "objects inside each other hundreds of levels deep)")
+
+
+class _HugeNumber:
+    """An integer literal too long to convert: never valid anywhere in a lineup."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _parse_int(text: str) -> int | _HugeNumber:
+    digits = len(text.lstrip("-"))
+    return int(text) if digits <= _INT_DIGITS else _HugeNumber(digits)
+
+
+_INT_DIGITS = 4_000  # below Python's default limit on converting digits to an int (4,300)
 
 
 def _show(value: Any) -> str:
@@ -239,6 +262,8 @@ def _show(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, _Constant):
         return value.name
+    if isinstance(value, _HugeNumber):
+        return f"a {value.digits:,}-digit number"
     if isinstance(value, tuple):
         return "an object"
     if isinstance(value, list):
@@ -293,7 +318,8 @@ class _Checker:
 
     def check_top(self, pairs: tuple[Any, ...]) -> tuple[str | None, str | None, Any]:
         seen: dict[str, Any] = {}
-        for key, value in pairs:
+        for raw_key, value in pairs:
+            key = raw_key if raw_key.isascii() else printable_key(raw_key)
             if key not in TOP_FIELDS:
                 self.error(key, RULE_UNKNOWN_TOP, _unknown_message(key, TOP_FIELDS), "key")
             elif key in seen:
@@ -478,6 +504,7 @@ class _Checker:
 
     def odd_key(self, where: str, item: tuple[Any, ...], key: str, slot: int | None) -> None:
         """A key that is unknown, or a field given twice (as itself or as its alias)."""
+        key = key if key.isascii() else printable_key(key)
         if slot is None:
             self.error(f"{where}.{key}", RULE_UNKNOWN_FIELD,
                        _unknown_message(key, _KNOWN, shown=FIELDS), "key")

@@ -173,7 +173,16 @@ def _member(parent: str, key: str) -> str:
 def _key_text(token: str) -> str:
     if "\\" not in token:
         return token[1:-1]
-    return str(json.loads(token))
+    return printable_key(str(json.loads(token)))
+
+
+def printable_key(key: str) -> str:
+    """A key as a path spells it: a lone surrogate (`"\\ud800"`, no UTF-8 form) stays escaped."""
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return key
 
 
 def _ancestors(paths: set[str]) -> set[str]:
