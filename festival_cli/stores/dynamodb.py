@@ -18,6 +18,7 @@ import contextlib
 import json
 import logging
 import random
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -66,6 +67,7 @@ NOTIFY_CLAIM_SECONDS = 120
 # What one ingestion record keeps of its lists (an item is at most 400 KB).
 STORED_LINES = 100
 LINE_CHARS = 500
+RECORD_BYTES = 300_000
 
 _THROTTLING = frozenset(
     {
@@ -86,6 +88,7 @@ _ATTR_NOTIFYING = "Notifying"
 _ATTR_NOTIFIED = "Notified"
 _ATTR_OWNER = "Owner"
 _LOCK_PREFIX = "lock#"
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # -- one place for the item format -------------------------------------------------------------
@@ -158,11 +161,26 @@ def translated(doing: str) -> Iterator[None]:
         raise translate(exc, doing) from exc
 
 
-def _capped(lines: Sequence[str]) -> list[str]:
+def _capped(lines: Sequence[str], cap: int) -> list[str]:
     short = [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines]
-    if len(short) > STORED_LINES:
-        return [*short[:STORED_LINES], f"… and {len(short) - STORED_LINES} more"]
+    if len(short) > cap:
+        return [*short[:cap], f"… and {len(short) - cap} more"]
     return short
+
+
+def _record_json(record: Ingestion) -> str:
+    """The record as JSON that fits in an item: lists capped, lone surrogates escaped."""
+    for cap in (STORED_LINES, 40, 10, 0):
+        data = record.to_dict()
+        for name in ("errors", "warnings", "changes"):
+            data[name] = _capped(data[name], cap)
+        # A lone surrogate (quoted from a hostile file) cannot be sent as UTF-8: show it as
+        # the text `\udc80` instead.
+        text = _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}",
+                              json.dumps(data, ensure_ascii=False))
+        if len(text.encode()) <= RECORD_BYTES:
+            break
+    return text
 
 
 NotifyClaim = Literal["claimed", "notified", "busy"]
@@ -324,15 +342,12 @@ class DynamoStore(Store):
 
     # -- ingestion records -----------------------------------------------------------------
     def _record_attributes(self, record: Ingestion) -> Item:
-        data = record.to_dict()
-        for name in ("errors", "warnings", "changes"):
-            data[name] = _capped(data[name])
         return {
             ATTR_KIND: {"S": KIND_INGESTION},
             ATTR_STARTED: {"S": record.started},
             _ATTR_STATE: {"S": record.state},
             _ATTR_FILE: {"S": record.file},
-            _ATTR_RECORD: {"S": json.dumps(data, ensure_ascii=False)},
+            _ATTR_RECORD: {"S": _record_json(record)},
         }
 
     def save_ingestion(self, record: Ingestion) -> None:

@@ -367,3 +367,19 @@ def test_saving_a_record_keeps_its_notified_mark(world: World) -> None:
     store.finish_notification("abc")
     store.save_ingestion(Ingestion(id="abc", file="f", state="succeeded"))
     assert store.notified("abc")
+
+
+def test_a_record_quoting_a_lone_surrogate_is_saved(world: World) -> None:
+    store = world.store()
+    store.save_ingestion(Ingestion(id="odd", file="f").finish("rejected", errors=["key '\udc80'"]))
+    stored = store.get_ingestion("odd")
+    assert stored is not None and stored.errors == ["key '\\udc80'"]
+
+
+def test_a_record_of_long_non_ascii_lines_still_fits_in_an_item(world: World) -> None:
+    store = world.store()
+    wide = ["𝄞" * 600 for _ in range(300)]  # 4 bytes a character
+    store.save_ingestion(Ingestion(id="wide", file="f").finish(
+        "rejected", errors=wide, warnings=wide, changes=wide))
+    stored = store.get_ingestion("wide")
+    assert stored is not None and stored.errors[-1].startswith("… and ")
