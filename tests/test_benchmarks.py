@@ -20,8 +20,8 @@ ROWS = (
     "DynamoDB (moto): items in the largest BatchWriteItem",
     "DynamoDB (moto): BatchWriteItem, re-ingest of the same 500 sets",
     "DynamoDB (moto): BatchWriteItem, revision changing 1 % (5 sets)",
-    "DynamoDB (moto): Query, --date",
-    "DynamoDB (moto): Query, --performer",
+    "DynamoDB (moto): Query, --date:",
+    "DynamoDB (moto): Query, --performer:",
     "DynamoDB (moto): Scan, in all of the above",
     "function package",
 )
