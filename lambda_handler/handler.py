@@ -28,7 +28,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.pipeline import TOKEN_METADATA, UPLOAD_PREFIX, ingestion_id_for, wants_merge
+from festival_cli.core.pipeline import (
+    MAX_SETS_PER_FILE,
+    TOKEN_METADATA,
+    UPLOAD_PREFIX,
+    ingestion_id_for,
+    wants_merge,
+)
 from festival_cli.stores.dynamodb import DynamoStore, error_code
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 from lambda_handler.notify import message_for
@@ -137,7 +143,8 @@ class Pipeline:
         result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
                             detail={"merge": merge, "bytes": len(data)})
         try:
-            outcome = ingest(self.store, data, name, merge=merge, ingestion_id=ingestion_id)
+            outcome = ingest(self.store, data, name, merge=merge, ingestion_id=ingestion_id,
+                             max_sets=MAX_SETS_PER_FILE)
         except TransientStoreError as exc:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)

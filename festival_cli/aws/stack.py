@@ -29,6 +29,7 @@ from festival_cli.core.pipeline import (
     UPLOAD_PREFIX,
     UPLOAD_SUFFIX,
     ingestion_id_for,
+    size_problems,
     upload_metadata,
 )
 from festival_cli.core.store import Progress, Store
@@ -138,8 +139,9 @@ class StackTarget:
     ) -> UploadResult:
         """Validate here, put the file under the upload prefix, and follow its ingestion."""
         report = check_lineup(data, source, strict=strict)
-        if not report.ok:
-            raise LineupError(source, report.errors)  # never sent
+        errors = report.errors or size_problems(report.count)
+        if errors:
+            raise LineupError(source, errors)  # never sent
         name = object_name(source)
         key = UPLOAD_PREFIX + name
         token = uuid.uuid4().hex

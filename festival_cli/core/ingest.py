@@ -9,6 +9,7 @@ from festival_cli.core.errors import FestivalError, LineupError, TransientStoreE
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.model import Performance
+from festival_cli.core.pipeline import size_problems
 from festival_cli.core.plan import Plan
 from festival_cli.core.store import Progress, Store
 
@@ -36,12 +37,14 @@ def ingest(
     strict: bool = False,
     ingestion_id: str | None = None,
     progress: Progress | None = None,
+    max_sets: int | None = None,
 ) -> Outcome:
     """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
 
     Raises `LineupError` (record `rejected`) for invalid data, and re-raises any other failure
     after recording `failed`. With an `ingestion_id` already recorded as finished, nothing is
     done again: the outcome is marked `duplicate` (at-least-once delivery is safe).
+    A file of more than `max_sets` sets is rejected (the pipeline's limit; none locally).
     """
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
     if ingestion_id is None:
@@ -57,15 +60,16 @@ def ingest(
     report = check_lineup(data, source, strict=strict)
     counts = {"performances": report.count}
     warnings = [p.describe(source) for p in report.warnings]
-    if not report.ok:
+    errors = report.errors or size_problems(report.count, max_sets)
+    if errors:
         rejected = record.finish(
             "rejected",
             counts=counts,
-            errors=[p.describe(source) for p in report.errors],
+            errors=[p.describe(source) for p in errors],
             warnings=warnings,
         )
         store.save_ingestion(rejected)
-        raise LineupError(source, report.errors)
+        raise LineupError(source, errors)
     lineup = report.accepted()
     try:
         plan = store.apply_lineup(lineup, merge=merge, progress=progress)

@@ -17,6 +17,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from festival_cli.core.problems import Problem
+
+# The largest file the pipeline accepts. Every set of a date lands on one partition of the
+# Date-Time and Date-Popularity indexes (~1,000 writes/s each on DynamoDB), so 10,000 sets take
+# 10 s or more of throttled writes even on one date; the function's 300 s timeout (and the
+# queue's 1,800 s visibility) fits a batch of such files with margin. Larger lineups are split
+# by date: each file replaces only the dates it lists.
+MAX_SETS_PER_FILE = 10_000
+
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_SUFFIX = ".json"
 MERGE_METADATA = "festival-merge"  # S3 user metadata (x-amz-meta-festival-merge)
@@ -40,3 +49,19 @@ def upload_metadata(token: str, *, merge: bool) -> dict[str, str]:
     if merge:
         metadata[MERGE_METADATA] = "true"
     return metadata
+
+
+def size_problems(count: int, limit: int | None = MAX_SETS_PER_FILE) -> list[Problem]:
+    """An error when a file holds more sets than the pipeline accepts; none otherwise."""
+    if limit is None or count <= limit:
+        return []
+    return [
+        Problem(
+            path="performances",
+            rule="too-many-sets",
+            message=(
+                f"{count:,} sets; the pipeline accepts at most {limit:,} in one file: split it "
+                "into files of a few dates each (a file replaces only the dates it lists)"
+            ),
+        )
+    ]

@@ -14,7 +14,7 @@ from botocore.exceptions import ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError
 from festival_cli.core.model import Performance
-from festival_cli.core.pipeline import ingestion_id_for, upload_metadata
+from festival_cli.core.pipeline import MAX_SETS_PER_FILE, ingestion_id_for, upload_metadata
 from festival_cli.core.plan import Plan
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import RequestCounter, World
@@ -193,6 +193,18 @@ def test_the_rejection_notice_lists_every_problem_with_its_place(
     problems = [line.strip() for line in body.splitlines() if line.startswith("  bad.json:")]
     assert len(problems) == 2
     assert problems[0].startswith("bad.json:") and "performances[0].start" in problems[0]
+
+
+def test_a_file_over_the_pipeline_limit_is_rejected_before_anything_is_written(
+    world: World, pipeline: Pipeline
+) -> None:
+    too_big = big_document(MAX_SETS_PER_FILE + 1)
+    assert handler(deliver(world, key="uploads/big.json", body=too_big), None) == {
+        "batchItemFailures": []}
+    assert (the_record(pipeline).state, pipeline.store.count()) == ("rejected", 0)
+    [(subject, body)] = world.notifications()
+    assert subject == "festival: big.json rejected (1 problem)"
+    assert "big.json: performances: 10,001 sets; the pipeline accepts at most 10,000" in body
 
 
 def test_a_rejected_file_delivered_again_is_not_notified_again(

@@ -17,10 +17,15 @@ from festival_cli.core.errors import (
     StoreError,
 )
 from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.pipeline import MERGE_METADATA, TOKEN_METADATA, ingestion_id_for
+from festival_cli.core.pipeline import (
+    MAX_SETS_PER_FILE,
+    MERGE_METADATA,
+    TOKEN_METADATA,
+    ingestion_id_for,
+)
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import World, create_stack
-from tests.factories import document, record
+from tests.factories import big_document, document, record
 
 LINEUP = document(record(), record(performer="Brass Tide", start="20:00", end="21:00"))
 
@@ -134,6 +139,13 @@ def test_a_merge_upload_is_ingested_as_a_merge(world: World, pipeline: Pipeline)
 def test_an_invalid_file_is_never_sent(world: World) -> None:
     with pytest.raises(LineupError, match=r"bad\.json: 1 problem"):
         target(world).upload(document(record(start="25:00")), "bad.json")
+    assert "Contents" not in world.s3.list_objects_v2(Bucket=world.bucket)
+
+
+def test_a_file_over_the_pipeline_limit_is_never_sent(world: World) -> None:
+    with pytest.raises(LineupError) as raised:
+        target(world).upload(big_document(MAX_SETS_PER_FILE + 1), "big.json")
+    assert [p.rule for p in raised.value.problems] == ["too-many-sets"]
     assert "Contents" not in world.s3.list_objects_v2(Bucket=world.bucket)
 
 
