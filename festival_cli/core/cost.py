@@ -36,6 +36,7 @@ from festival_cli.core.model import (
     ATTR_START,
     Performance,
 )
+from festival_cli.core.pipeline import MAX_SETS_PER_FILE
 
 KB = 1024
 GB = 1024**3
@@ -355,7 +356,7 @@ class Assumptions:
     keep_files: bool = True  # each upload is a new object, kept (only old versions expire)
     kms_requests_per_upload: int = 10  # S3 (bucket key), SQS, DynamoDB and Logs data keys
     alarms: int = 1  # the dead-letter queue alarm
-    max_sets_per_file: int = 10_000  # what the pipeline accepts (template sizing)
+    max_sets_per_file: int = MAX_SETS_PER_FILE  # what the pipeline accepts
 
     def check(self) -> Assumptions:
         if self.records_per_day < 0:
