@@ -116,7 +116,7 @@ def test_warnings_go_to_stderr_with_their_place_and_the_file_is_accepted(
         cli: Cli, db_path: Path, tmp_path: Path) -> None:
     result = cli("upload", "--db", db_path, overlapping(tmp_path))
     assert result.exit_code == 0
-    assert re.search(r"^warning: \S+overlap\.json:\d+:\d+: performances\[1\]", result.stderr,
+    assert re.search(r"^\S+overlap\.json:\d+:\d+: warning: performances\[1\]", result.stderr,
                      re.MULTILINE), result.stderr
     assert "warning:" not in result.stdout
     assert len(stored(db_path)) == 2
@@ -255,7 +255,7 @@ def test_the_same_bytes_again_are_not_validated_again(
     result = cli("upload", "--db", db_path, overlapping(tmp_path))
     assert result.exit_code == 0
     assert "(0 added, 0 updated, 0 removed, 2 unchanged)" in result.stdout
-    assert re.search(r"^warning: \S+overlap\.json:\d+:\d+: performances\[1\]", result.stderr,
+    assert re.search(r"^\S+overlap\.json:\d+:\d+: warning: performances\[1\]", result.stderr,
                      re.MULTILINE), result.stderr
 
 

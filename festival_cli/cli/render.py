@@ -182,9 +182,9 @@ def counts_text(counts: dict[str, int]) -> str:
 
 
 def warnings(problems: Sequence[Problem], source: str) -> None:
-    """Each warning on stderr at its place: `warning: lineup.json:12:5: performances[3]...`."""
+    """Each warning on stderr at its place: `lineup.json:12:5: warning: performances[3]: …`."""
     for problem in problems:
-        message(f"warning: {problem.describe(source)}")
+        message(problem.describe(source, severity=True))
 
 
 # -- status ------------------------------------------------------------------------------------

@@ -22,8 +22,12 @@ class Problem:
     def located(self, line: int | None, column: int | None) -> Problem:
         return replace(self, line=line, column=column)
 
-    def describe(self, source: str | None = None) -> str:
-        """`lineup.json:214:16: performances[12].start: '25:00' is not a time (HH:MM)`."""
+    def describe(self, source: str | None = None, *, severity: bool = False) -> str:
+        """`lineup.json:214:16: performances[12].start: '25:00' is not a time (HH:MM)`.
+
+        With `severity`, the compiler form editors jump to:
+        `lineup.json:214:16: warning: performances[3]: …`.
+        """
         where = ""
         if source is not None:
             where = source
@@ -32,8 +36,9 @@ class Problem:
                 if self.column is not None:
                     where += f":{self.column}"
             where += ": "
+        kind = f"{self.severity}: " if severity else ""
         place = f"{self.path}: " if self.path else ""
-        return f"{where}{place}{self.message}"
+        return f"{where}{kind}{place}{self.message}"
 
     def __str__(self) -> str:
         return self.describe()

@@ -132,21 +132,11 @@ def verdict(item: Checked) -> str:
 def text_lines(item: Checked) -> list[str]:
     """Compiler-like lines, capped: `lineup.json:214:16: error: performances[12].start: …`."""
     found = list(problems(item))
-    lines = [_compiler_line(item.source, p) for p in found[:SHOWN_PER_FILE]]
+    lines = [p.describe(item.source, severity=True) for p in found[:SHOWN_PER_FILE]]
     rest = len(found) - SHOWN_PER_FILE
     if rest > 0:
         lines.append(f"{item.source}: … and {rest} more problem{'s' if rest != 1 else ''}")
     return lines
-
-
-def _compiler_line(source: str, problem: Problem) -> str:
-    where = source
-    if problem.line is not None:
-        where += f":{problem.line}"
-        if problem.column is not None:
-            where += f":{problem.column}"
-    place = f"{problem.path}: " if problem.path else ""
-    return f"{where}: {problem.severity}: {place}{problem.message}"
 
 
 def json_document(checked: list[Checked]) -> dict[str, object]:
