@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -11,14 +13,21 @@ if TYPE_CHECKING:  # pragma: no cover
     from festival_cli.core.target import Target
 
 
-def open_target(stack: str | None, db: Path | None) -> Target:
-    """The stack named by --stack / FESTIVAL_STACK, else the local store (--db / FESTIVAL_DB)."""
+@contextmanager
+def open_target(stack: str | None, db: Path | None) -> Iterator[Target]:
+    """The stack named by --stack / FESTIVAL_STACK, else the local store (--db / FESTIVAL_DB),
+    closed when the block ends."""
     if stack is not None and db is not None:
         raise UsageError("give either --stack or --db, not both")
     if stack:
         from festival_cli.aws.stack import StackTarget  # boto3 only when a stack is asked for
 
-        return StackTarget.from_stack_name(stack)
-    from festival_cli.local import LocalTarget
+        target: Target = StackTarget.from_stack_name(stack)
+    else:
+        from festival_cli.local import LocalTarget
 
-    return LocalTarget.open(db)
+        target = LocalTarget.open(db)
+    try:
+        yield target
+    finally:
+        target.close()

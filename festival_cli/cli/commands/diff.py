@@ -47,11 +47,8 @@ def command(
     from festival_cli.cli import render
 
     render.warnings(report.warnings, source)
-    target = open_target(stack, db)
-    try:
+    with open_target(stack, db) as target:
         plan = target.store.plan(lineup, merge=merge)
-    finally:
-        target.close()
 
     if output is DiffOutput.json:
         answer(render.plan_json(plan, source))

@@ -64,12 +64,9 @@ def command(
 ) -> None:
     queries = selection_queries(performer=performer, stage=stage, start=start, end=end,
                                 dates=date, at=at, min_popularity=min_popularity)
-    target = open_target(stack, db)
-    try:
+    with open_target(stack, db) as target:
         found = {p.key: p for q in queries for p in target.store.query(q)}
         festival, timezone = target.store.festival_info()
-    finally:
-        target.close()
     sets = sorted(found.values(), key=Performance.chronological)
     if output is ExportOutput.ics and timezone and known_zone(timezone) is None:
         message(f"warning: time zone '{timezone}' is not known here: "

@@ -40,11 +40,8 @@ def command(
 ) -> None:
     query = selection_query(performer=performer, stage=stage, start=start, end=end, date=date,
                             at=at, min_popularity=min_popularity)
-    target = open_target(stack, db)
-    try:
+    with open_target(stack, db) as target:
         found = target.store.query(query)
-    finally:
-        target.close()
 
     from festival_cli.cli import render
 

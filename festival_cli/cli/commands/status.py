@@ -37,11 +37,8 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
-    target = open_target(stack, db)
-    try:
+    with open_target(stack, db) as target:
         report = target.status(ingestion_id, limit=limit)
-    finally:
-        target.close()
 
     from festival_cli.cli import render
 

@@ -53,12 +53,9 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
-    target = open_target(stack, db)
-    try:
+    with open_target(stack, db) as target:
         timetable = load_timetable(target.store, date, day_starts=day_starts, step=step,
                                    stages=stage or (), highlight=highlight or ())
-    finally:
-        target.close()
     _warn_unmatched(timetable)
     if timetable.empty:
         where = f" on {', '.join(stage)}" if stage else ""

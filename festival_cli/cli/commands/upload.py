@@ -74,24 +74,23 @@ def command(
     from festival_cli.core.lineup import read_source  # only when uploading (import time)
 
     sources = [(str(f), read_source(f)) for f in files]
-    target = open_target(stack, db)
-    # A 100,000-set file makes millions of objects and no reference cycles: the cyclic
-    # collector would only rescan them again and again (a third of the ingestion time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        for source, data in sources:
-            bar = ProgressBar(source)
-            try:
-                result = target.upload(data, source, merge=merge, strict=strict,
-                                       wait=not no_wait, timeout=timeout, progress=bar)
-            finally:
-                bar.close()
-            show(result, source)
-    finally:
-        if collecting:
-            gc.enable()
-        target.close()
+    with open_target(stack, db) as target:
+        # A 100,000-set file makes millions of objects and no reference cycles: the cyclic
+        # collector would only rescan them again and again (a third of the ingestion time).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for source, data in sources:
+                bar = ProgressBar(source)
+                try:
+                    result = target.upload(data, source, merge=merge, strict=strict,
+                                           wait=not no_wait, timeout=timeout, progress=bar)
+                finally:
+                    bar.close()
+                show(result, source)
+        finally:
+            if collecting:
+                gc.enable()
 
 
 def show(result: UploadResult, source: str) -> None:
