@@ -12,7 +12,7 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -42,8 +42,10 @@ def text_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    """Columns aligned with spaces, numbers to the right: readable, and easy to cut or awk."""
+def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
+                numeric: Collection[str] = NUMERIC) -> str:
+    """Columns aligned with spaces, the `numeric` ones to the right: readable, and easy to cut
+    or awk."""
     widths = [text_width(h) for h in headers]
     for row in rows:
         widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
@@ -52,7 +54,7 @@ def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
         padded = []
         for header, width, cell in zip(headers, widths, cells, strict=True):
             gap = " " * (width - text_width(cell))
-            padded.append(gap + cell if header in NUMERIC else cell + gap)
+            padded.append(gap + cell if header in numeric else cell + gap)
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(headers), *(line(row) for row in rows)]) + "\n"

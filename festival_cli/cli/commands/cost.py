@@ -27,6 +27,8 @@ from festival_cli.core.cost import (
 from festival_cli.core.errors import UsageError
 from festival_cli.core.ingestion import Ingestion
 
+HEADERS = ("service", "what", "quantity a month", "USD", "after free tier")
+
 
 class CostOutput(StrEnum):
     """A table for people, JSON for scripts."""
@@ -173,26 +175,20 @@ def _notes(result: Estimate) -> list[str]:
 
 
 def render_plain(result: Estimate) -> str:
-    header = ("service", "what", "quantity a month", "USD", "after free tier")
-    rows = [header, *_rows(result),
+    from festival_cli.cli.render import plain_table
+
+    rows = [*_rows(result),
             ("total", "", "", _usd(result.total), _usd(result.total_after_free_tier))]
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
-
-    def fmt(r: tuple[str, ...]) -> str:
-        cells = [r[i].ljust(widths[i]) if i < 3 else r[i].rjust(widths[i]) for i in range(5)]
-        return "  ".join(cells).rstrip()
-
-    body = [fmt(rows[0]), *(fmt(r) for r in rows[1:-1]), fmt(rows[-1])]
-    return "\n".join([_heading(result), "", *body, *_notes(result)])
+    body = plain_table(HEADERS, rows, numeric=HEADERS[3:]).rstrip("\n")
+    return "\n".join([_heading(result), "", body, *_notes(result)])
 
 
 def render_rich(result: Estimate) -> None:
     from rich.table import Table
 
     table = Table(title=_heading(result), title_justify="left")
-    for name, justify in (("service", "left"), ("what", "left"), ("quantity a month", "right"),
-                          ("USD", "right"), ("after free tier", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, name in enumerate(HEADERS):  # on a terminal, quantities align right too
+        table.add_column(name, justify="right" if i >= 2 else "left")
     for row in _rows(result):
         table.add_row(*row)
     table.add_section()
