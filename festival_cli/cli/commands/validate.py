@@ -122,10 +122,9 @@ def verdict(item: Checked) -> str:
     if report is None:
         return f"{item.source}: unreadable"
     count = _plural(report.count, "performance")
-    if report.ok:
-        extra = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
-        return f"{item.source}: valid, {count}{extra}"
     extra = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
+    if report.ok:
+        return f"{item.source}: valid, {count}{extra}"
     return f"{item.source}: invalid, {_plural(len(report.errors), 'error')}{extra} ({count})"
 
 
