@@ -31,8 +31,7 @@ SETS = [
 @pytest.fixture
 def db(db_path: Path) -> Path:
     with SqliteStore(db_path) as store:
-        for day in ("2026-07-10", "2026-07-11"):
-            store.apply_lineup(lineup(*(p for p in SETS if p.date == day)))
+        store.apply_lineup(lineup(*SETS))
     return db_path
 
 
