@@ -39,6 +39,11 @@ def minutes(hhmm: str) -> int:
     return int(hhmm[:2]) * 60 + int(hhmm[3:5])
 
 
+def absolute_minutes(day: str, hhmm: str) -> int:
+    """Minutes from a fixed origin to `day` at `hhmm`: moments on different dates compare."""
+    return date.fromisoformat(day).toordinal() * MINUTES_PER_DAY + minutes(hhmm)
+
+
 def hhmm(total_minutes: int) -> str:
     """1110 -> `18:30`; wraps past midnight."""
     total_minutes %= MINUTES_PER_DAY

@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import Literal
 
 from festival_cli.core.errors import UsageError
-from festival_cli.core.model import MINUTES_PER_DAY, Performance, minutes, shift_date, sort_key
+from festival_cli.core.model import Performance, absolute_minutes, shift_date, sort_key
 
 Index = Literal["table", "Stage-Date-Start", "Date-Time", "Date-Popularity"]
 
@@ -59,8 +59,8 @@ class Query:
         """Raise `UsageError` unless this is one of the supported selector combinations."""
         if self.date is not None and not _is_date(self.date):
             raise UsageError(f"--date: '{self.date}' is not a date (YYYY-MM-DD)")
-        if self.at is not None and not _TIME.match(self.at):
-            raise UsageError(f"--at: '{self.at}' is not a time (HH:MM)")
+        if self.at is not None:
+            check_time("--at", self.at)
         for name, value in (("--from", self.start), ("--to", self.end)):
             if value is not None and not _is_datetime(value):
                 raise UsageError(f"{name}: '{value}' is not a date and time (YYYY-MM-DDTHH:MM)")
@@ -169,24 +169,27 @@ class Query:
         return rows
 
 
+def check_time(option: str, value: str) -> str:
+    """`value` if it is a time `HH:MM`, else a `UsageError` naming `option`."""
+    if not _TIME.match(value):
+        raise UsageError(f"{option}: '{value}' is not a time (HH:MM)")
+    return value
+
+
 def playing_at(p: Performance, day: str, at: str) -> bool:
     """Is the set on at `day` `at` (start <= T < end), counting sets that began the day before?"""
-    moment = _absolute_minutes(day, at)
-    begin = _absolute_minutes(p.date, p.start)
+    moment = absolute_minutes(day, at)
+    begin = absolute_minutes(p.date, p.start)
     return begin <= moment < begin + p.duration_minutes
 
 
 def _playing_within(p: Performance, low: str, high: str) -> bool:
     """start < to and end > from, on absolute times."""
-    begin = _absolute_minutes(p.date, p.start)
+    begin = absolute_minutes(p.date, p.start)
     finish = begin + p.duration_minutes
-    return begin < _absolute_minutes(high[:10], high[11:]) and finish > _absolute_minutes(
+    return begin < absolute_minutes(high[:10], high[11:]) and finish > absolute_minutes(
         low[:10], low[11:]
     )
-
-
-def _absolute_minutes(day: str, hhmm: str) -> int:
-    return datetime.fromisoformat(day).toordinal() * MINUTES_PER_DAY + minutes(hhmm)
 
 
 def _is_date(value: str) -> bool:

@@ -17,14 +17,19 @@ keeps its place on every day of the festival.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date as Date
 
 from festival_cli.core.errors import UsageError
-from festival_cli.core.model import MINUTES_PER_DAY, Performance, hhmm, minutes, shift_date
-from festival_cli.core.query import Query
+from festival_cli.core.model import (
+    MINUTES_PER_DAY,
+    Performance,
+    absolute_minutes,
+    hhmm,
+    minutes,
+    shift_date,
+)
+from festival_cli.core.query import Query, check_time
 from festival_cli.core.store import Store
 
 log = logging.getLogger(__name__)
@@ -33,9 +38,6 @@ DEFAULT_DAY_STARTS = "06:00"
 DEFAULT_STEP = 15
 MIN_STEP = 5
 MAX_STEP = 120
-
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
-
 
 @dataclass(frozen=True, slots=True)
 class Column:
@@ -105,13 +107,6 @@ class Timetable:
         return sorted((b for b in self.blocks if b.column == column), key=lambda b: b.first_row)
 
 
-def check_time(option: str, value: str) -> str:
-    """`value` if it is a time `HH:MM`, else a `UsageError` naming `option`."""
-    if not _TIME.match(value):
-        raise UsageError(f"{option}: '{value}' is not a time (HH:MM)")
-    return value
-
-
 def check_step(step: int) -> int:
     """`step` if it is a sensible row height in minutes, else a `UsageError`."""
     if not MIN_STEP <= step <= MAX_STEP:
@@ -121,8 +116,7 @@ def check_step(step: int) -> int:
 
 def day_offset(p: Performance, day: str, day_starts: str) -> int:
     """Minutes from the start of festival day `day` to the start of set `p` (may be negative)."""
-    days = (Date.fromisoformat(p.date) - Date.fromisoformat(day)).days
-    return days * MINUTES_PER_DAY + minutes(p.start) - minutes(day_starts)
+    return absolute_minutes(p.date, p.start) - absolute_minutes(day, day_starts)
 
 
 def in_festival_day(p: Performance, day: str, day_starts: str) -> bool:
