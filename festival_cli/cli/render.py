@@ -12,7 +12,7 @@ import io
 import json
 import sys
 import unicodedata
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -86,15 +86,19 @@ def performances_json(sets: Sequence[Performance]) -> str:
     return json.dumps([p.to_record() for p in sets], ensure_ascii=False, indent=2) + "\n"
 
 
-def performances_csv(sets: Sequence[Performance]) -> str:
-    """CSV with a header row; an empty popularity cell when there is none."""
+def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    """A CSV document: the header row, then the rows (`\n` line ends)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for p in sets:
-        writer.writerow([p.performer, p.stage, p.date, p.start, p.end,
-                         "" if p.popularity is None else p.popularity])
+    writer.writerow(header)
+    writer.writerows(rows)
     return buffer.getvalue()
+
+
+def performances_csv(sets: Sequence[Performance]) -> str:
+    """CSV with a header row; an empty popularity cell when there is none."""
+    return csv_text(FIELDS, ([p.performer, p.stage, p.date, p.start, p.end,
+                              "" if p.popularity is None else p.popularity] for p in sets))
 
 
 def performances_table(sets: Sequence[Performance]) -> None:

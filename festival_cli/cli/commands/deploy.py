@@ -7,8 +7,6 @@ reason and exits 1. Uses your AWS configuration (--profile, --region, AWS_ENDPOI
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Iterator
@@ -113,11 +111,9 @@ def show_outputs(outputs: dict[str, str], output: TableOutput) -> None:
     if output is TableOutput.json:
         answer(json.dumps(outputs, indent=2, sort_keys=True))
     elif output is TableOutput.csv:
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["output", "value"])
-        writer.writerows(sorted(outputs.items()))
-        answer(buffer.getvalue())
+        from festival_cli.cli.render import csv_text
+
+        answer(csv_text(["output", "value"], sorted(outputs.items())))
     elif plain(sys.stdout):
         width = max((len(key) for key in outputs), default=0)
         answer("\n".join(f"{key:<{width}}  {value}" for key, value in sorted(outputs.items())))
