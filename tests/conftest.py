@@ -41,6 +41,17 @@ def sqlite_store(db_path: Path) -> Iterator[SqliteStore]:
 
 
 @pytest.fixture
+def day_db(db_path: Path) -> str:
+    """A local store holding the fixture lineup (tests/golden/timetable_day.json)."""
+    from festival_cli.core.ingest import ingest
+    from tests.test_timetable_layout import DAY_FILE
+
+    with SqliteStore(db_path) as store:
+        ingest(store, DAY_FILE.read_bytes(), DAY_FILE.name)
+    return str(db_path)
+
+
+@pytest.fixture
 def cli() -> Callable[..., Result]:
     """Run `festival ARGS...` in-process; the result has .exit_code, .stdout and .stderr."""
     from typer.testing import CliRunner

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import icalendar
-import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
@@ -19,17 +18,9 @@ from festival_cli.core.ingest import ingest
 from festival_cli.core.lineup import check_lineup
 from festival_cli.core.model import Performance
 from festival_cli.stores.sqlite import SqliteStore
-from tests.test_timetable_layout import DAY_FILE, day_sets
+from tests.test_timetable_layout import day_sets
 
 DATES = ("2026-07-10", "2026-07-11")
-
-
-@pytest.fixture
-def db(db_path: Path) -> str:
-    """A local store holding the fixture lineup (tests/golden/timetable_day.json)."""
-    with SqliteStore(db_path) as store:
-        ingest(store, DAY_FILE.read_bytes(), DAY_FILE.name)
-    return str(db_path)
 
 
 def export(db: str, *args: str) -> Result:
@@ -46,8 +37,8 @@ def stored(path: Path | str) -> list[Performance]:
 
 
 # -- JSON -------------------------------------------------------------------------------------
-def test_json_is_a_lineup_file_with_the_festival_and_its_time_zone(db: str) -> None:
-    result = export(db, *every_date())
+def test_json_is_a_lineup_file_with_the_festival_and_its_time_zone(day_db: str) -> None:
+    result = export(day_db, *every_date())
 
     assert result.exit_code == 0
     document = json.loads(result.stdout)
@@ -57,21 +48,21 @@ def test_json_is_a_lineup_file_with_the_festival_and_its_time_zone(db: str) -> N
     assert result.stderr == ""
 
 
-def test_json_imported_into_another_store_gives_the_same_sets(db: str, tmp_path: Path) -> None:
-    exported = export(db, *every_date()).stdout.encode()
+def test_json_imported_into_another_store_gives_the_same_sets(day_db: str, tmp_path: Path) -> None:
+    exported = export(day_db, *every_date()).stdout.encode()
     other = tmp_path / "other.db"
 
     with SqliteStore(other) as store:
         ingest(store, exported, "export.json")
 
-    assert stored(other) == stored(db)
+    assert stored(other) == stored(day_db)
 
 
-def test_json_imported_again_into_the_same_store_changes_nothing(db: str) -> None:
-    exported = export(db, *every_date()).stdout.encode()
+def test_json_imported_again_into_the_same_store_changes_nothing(day_db: str) -> None:
+    exported = export(day_db, *every_date()).stdout.encode()
 
     lineup = check_lineup(exported, "export.json").accepted()
-    with SqliteStore(db) as store:
+    with SqliteStore(day_db) as store:
         plan = store.plan(lineup)
 
     assert not plan.changed
@@ -79,19 +70,19 @@ def test_json_imported_again_into_the_same_store_changes_nothing(db: str) -> Non
 
 
 # -- CSV and iCalendar ------------------------------------------------------------------------
-def test_csv_has_a_header_and_one_row_per_set(db: str) -> None:
-    result = export(db, "--date", "2026-07-10", "--output", "csv")
+def test_csv_has_a_header_and_one_row_per_set(day_db: str) -> None:
+    result = export(day_db, "--date", "2026-07-10", "--output", "csv")
 
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    expected = [p for p in stored(db) if p.date == "2026-07-10"]
+    expected = [p for p in stored(day_db) if p.date == "2026-07-10"]
     assert [(r["performer"], r["stage"], r["date"], r["start"], r["end"]) for r in rows] == [
         (p.performer, p.stage, p.date, p.start, p.end) for p in expected]
     assert [r["popularity"] for r in rows] == [
         "" if p.popularity is None else str(p.popularity) for p in expected]
 
 
-def test_ics_holds_one_event_per_set_in_the_festival_time_zone(db: str) -> None:
-    result = export(db, "--performer", "Night Owls Collective", "--output", "ics")
+def test_ics_holds_one_event_per_set_in_the_festival_time_zone(day_db: str) -> None:
+    result = export(day_db, "--performer", "Night Owls Collective", "--output", "ics")
 
     assert result.exit_code == 0
     calendar = icalendar.Calendar.from_ical(result.stdout)
@@ -102,25 +93,25 @@ def test_ics_holds_one_event_per_set_in_the_festival_time_zone(db: str) -> None:
 
 
 # -- selecting --------------------------------------------------------------------------------
-def test_date_may_be_given_several_times(db: str) -> None:
-    one = json.loads(export(db, "--date", "2026-07-10").stdout)["performances"]
-    both = json.loads(export(db, *every_date()).stdout)["performances"]
+def test_date_may_be_given_several_times(day_db: str) -> None:
+    one = json.loads(export(day_db, "--date", "2026-07-10").stdout)["performances"]
+    both = json.loads(export(day_db, *every_date()).stdout)["performances"]
 
     assert {r["date"] for r in one} == {"2026-07-10"}
     assert {r["date"] for r in both} == set(DATES)
     assert len(both) == len(day_sets())
 
 
-def test_the_other_selectors_work_as_in_query(db: str) -> None:
-    result = export(db, "--stage", "Main", "--from", "2026-07-10T19:00", "--to",
+def test_the_other_selectors_work_as_in_query(day_db: str) -> None:
+    result = export(day_db, "--stage", "Main", "--from", "2026-07-10T19:00", "--to",
                     "2026-07-10T22:00", "--output", "csv")
 
     assert [r["performer"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
         "Aurora Fields", "Neon Tide", "The Midnight Parade"]
 
 
-def test_without_a_selector_nothing_is_exported(db: str) -> None:
-    result = export(db)
+def test_without_a_selector_nothing_is_exported(day_db: str) -> None:
+    result = export(day_db)
 
     assert result.exit_code == 2
     assert result.stderr == (
@@ -128,8 +119,8 @@ def test_without_a_selector_nothing_is_exported(db: str) -> None:
     assert result.stdout == ""
 
 
-def test_a_selection_that_matches_nothing_is_an_empty_document(db: str) -> None:
-    result = export(db, "--date", "2026-08-01")
+def test_a_selection_that_matches_nothing_is_an_empty_document(day_db: str) -> None:
+    result = export(day_db, "--date", "2026-08-01")
 
     assert result.exit_code == 0
     assert json.loads(result.stdout)["performances"] == []
@@ -137,10 +128,10 @@ def test_a_selection_that_matches_nothing_is_an_empty_document(db: str) -> None:
 
 
 # -- --file -----------------------------------------------------------------------------------
-def test_file_receives_the_document_and_stdout_stays_empty(db: str, tmp_path: Path) -> None:
+def test_file_receives_the_document_and_stdout_stays_empty(day_db: str, tmp_path: Path) -> None:
     target = tmp_path / "lineup.ics"
 
-    result = export(db, *every_date(), "--output", "ics", "--file", str(target))
+    result = export(day_db, *every_date(), "--output", "ics", "--file", str(target))
 
     assert result.exit_code == 0
     assert result.stdout == ""
@@ -149,30 +140,30 @@ def test_file_receives_the_document_and_stdout_stays_empty(db: str, tmp_path: Pa
     assert [p.name for p in tmp_path.iterdir() if p.name != "festival.db"] == ["lineup.ics"]
 
 
-def test_file_replaces_an_existing_file_whole(db: str, tmp_path: Path) -> None:
+def test_file_replaces_an_existing_file_whole(day_db: str, tmp_path: Path) -> None:
     target = tmp_path / "export.json"
     target.write_text("old content that is longer than nothing" * 1000)
 
-    export(db, "--date", "2026-07-10", "--file", str(target))
+    export(day_db, "--date", "2026-07-10", "--file", str(target))
 
     assert json.loads(target.read_text())["festival"] == "Riverside Sounds 2026"
 
 
-def test_file_in_a_missing_directory_fails_and_writes_nothing(db: str, tmp_path: Path) -> None:
+def test_file_in_a_missing_directory_fails_and_writes_nothing(day_db: str, tmp_path: Path) -> None:
     target = tmp_path / "missing" / "export.json"
 
-    result = export(db, "--date", "2026-07-10", "--file", str(target))
+    result = export(day_db, "--date", "2026-07-10", "--file", str(target))
 
     assert result.exit_code == 1
     assert result.stderr == f"error: {target}: cannot write (No such file or directory)\n"
     assert not target.parent.exists()
 
 
-def test_json_export_does_not_import_rich(db: str) -> None:
+def test_json_export_does_not_import_rich(day_db: str) -> None:
     script = (
         "import sys\n"
         "from festival_cli.cli.app import app\n"
-        f"try:\n    app(['export', '--db', {db!r}, '--date', '2026-07-10'])\n"
+        f"try:\n    app(['export', '--db', {day_db!r}, '--date', '2026-07-10'])\n"
         "except SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] == 'rich'), file=sys.stderr)\n"
     )

@@ -9,19 +9,9 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
-from festival_cli.core.ingest import ingest
-from festival_cli.stores.sqlite import SqliteStore
-from tests.test_timetable_layout import DAY, DAY_FILE
+from tests.test_timetable_layout import DAY
 
 GOLDEN = Path(__file__).parent / "golden"
-
-
-@pytest.fixture
-def db(db_path: Path) -> str:
-    """A local store holding the fixture lineup (tests/golden/timetable_day.json)."""
-    with SqliteStore(db_path) as store:
-        ingest(store, DAY_FILE.read_bytes(), DAY_FILE.name)
-    return str(db_path)
 
 
 def timetable(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -39,30 +29,30 @@ def timetable(*args: str, env: dict[str, str] | None = None) -> Result:
           "--highlight", "Night Owls Collective", "--highlight", "Dawn Patrol"]),
     ],
 )
-def test_the_grid_is_the_answer_on_stdout(db: str, golden: str, options: list[str]) -> None:
-    result = timetable("--db", db, "--date", DAY, *options)
+def test_the_grid_is_the_answer_on_stdout(day_db: str, golden: str, options: list[str]) -> None:
+    result = timetable("--db", day_db, "--date", DAY, *options)
 
     assert result.exit_code == 0
     assert result.stdout == (GOLDEN / golden).read_text(encoding="utf-8")
     assert result.stderr == ""
 
 
-def test_piped_output_fits_the_columns_of_the_environment(db: str) -> None:
-    result = timetable("--db", db, "--date", DAY, env={"COLUMNS": "40"})
+def test_piped_output_fits_the_columns_of_the_environment(day_db: str) -> None:
+    result = timetable("--db", day_db, "--date", DAY, env={"COLUMNS": "40"})
 
     assert result.stdout == (GOLDEN / "timetable_stages_40.txt").read_text(encoding="utf-8")
 
 
-def test_a_day_without_sets_says_so_on_stderr_and_succeeds(db: str) -> None:
-    result = timetable("--db", db, "--date", "2026-07-12")
+def test_a_day_without_sets_says_so_on_stderr_and_succeeds(day_db: str) -> None:
+    result = timetable("--db", day_db, "--date", "2026-07-12")
 
     assert result.exit_code == 0
     assert result.stdout == ""
     assert result.stderr == "no performances on 2026-07-12\n"
 
 
-def test_a_stage_filter_shows_only_those_stages_and_warns_of_unknown_ones(db: str) -> None:
-    result = timetable("--db", db, "--date", DAY, "--stage", "Club", "--stage", "Arena",
+def test_a_stage_filter_shows_only_those_stages_and_warns_of_unknown_ones(day_db: str) -> None:
+    result = timetable("--db", day_db, "--date", DAY, "--stage", "Club", "--stage", "Arena",
                        "--width", "80")
 
     assert result.exit_code == 0
@@ -71,8 +61,8 @@ def test_a_stage_filter_shows_only_those_stages_and_warns_of_unknown_ones(db: st
     assert result.stderr == "warning: --stage 'Arena': no sets on festival day 2026-07-10\n"
 
 
-def test_a_highlight_that_matches_nothing_is_a_warning(db: str) -> None:
-    result = timetable("--db", db, "--date", DAY, "--highlight", "Nobody", "--width", "80")
+def test_a_highlight_that_matches_nothing_is_a_warning(day_db: str) -> None:
+    result = timetable("--db", day_db, "--date", DAY, "--highlight", "Nobody", "--width", "80")
 
     assert result.exit_code == 0
     assert result.stderr == "warning: --highlight 'Nobody': no set on festival day 2026-07-10\n"
@@ -90,16 +80,16 @@ def test_a_highlight_that_matches_nothing_is_a_warning(db: str) -> None:
          "51; give a larger --step or --width, or use --across stages\n"),
     ],
 )
-def test_bad_options_are_usage_errors(db: str, options: list[str], message: str) -> None:
-    result = timetable("--db", db, *options)
+def test_bad_options_are_usage_errors(day_db: str, options: list[str], message: str) -> None:
+    result = timetable("--db", day_db, *options)
 
     assert result.exit_code == 2
     assert result.stderr == message
     assert result.stdout == ""
 
 
-def test_a_width_too_small_to_mean_anything_is_refused(db: str) -> None:
-    result = timetable("--db", db, "--date", DAY, "--width", "5")
+def test_a_width_too_small_to_mean_anything_is_refused(day_db: str) -> None:
+    result = timetable("--db", day_db, "--date", DAY, "--width", "5")
 
     assert result.exit_code == 2
     assert "--width" in result.stderr
