@@ -28,12 +28,6 @@ def sort_key(day: str, start: str) -> str:
     return f"{day}{KEY_SEPARATOR}{start}"
 
 
-def split_sort_key(key: str) -> tuple[str, str]:
-    """`2026-07-10#18:00` -> (`2026-07-10`, `18:00`)."""
-    day, _, start = key.partition(KEY_SEPARATOR)
-    return day, start
-
-
 def minutes(hhmm: str) -> int:
     """`18:30` -> 1110. The string is assumed valid (the parser checked it)."""
     return int(hhmm[:2]) * 60 + int(hhmm[3:5])
@@ -96,11 +90,6 @@ class Performance:
     @property
     def ends_at(self) -> datetime:
         return self.starts_at + timedelta(minutes=self.duration_minutes)
-
-    @property
-    def end_key(self) -> str:
-        """`date#end` of the moment the set ends, comparable with sort keys."""
-        return sort_key(self.end_date, self.end)
 
     def chronological(self) -> tuple[str, str, str, str]:
         """Sort order of every listing: date, start, stage, performer."""

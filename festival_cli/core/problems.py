@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -18,9 +18,6 @@ class Problem:
     severity: Severity = "error"
     line: int | None = None  # 1-based line of the value (or of its record, for a missing field)
     column: int | None = None  # 1-based column
-
-    def located(self, line: int | None, column: int | None) -> Problem:
-        return replace(self, line=line, column=column)
 
     def describe(self, source: str | None = None, *, severity: bool = False) -> str:
         """`lineup.json:214:16: performances[12].start: '25:00' is not a time (HH:MM)`.
