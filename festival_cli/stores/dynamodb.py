@@ -161,6 +161,18 @@ def translated(doing: str) -> Iterator[None]:
         raise translate(exc, doing) from exc
 
 
+def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> bool:
+    """Send one conditional write: False when its condition failed, other failures translated."""
+    with translated(doing):
+        try:
+            write(**request)
+        except ClientError as exc:
+            if error_code(exc) == "ConditionalCheckFailedException":
+                return False
+            raise
+    return True
+
+
 def _capped(lines: Sequence[str], cap: int) -> list[str]:
     short = [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines]
     if len(short) > cap:
@@ -305,27 +317,24 @@ class DynamoStore(Store):
 
     def _acquire(self, day: str, owner: str) -> None:
         now = int(self.clock())
-        try:
-            self.client.put_item(
-                TableName=self.ingestions_table,
-                Item={
-                    ATTR_INGESTION_ID: {"S": _LOCK_PREFIX + day},
-                    _ATTR_OWNER: {"S": owner},
-                    ATTR_EXPIRES_AT: {"N": str(now + self.lease_seconds)},
-                },
-                ConditionExpression="attribute_not_exists(#id) OR #exp < :now",
-                ExpressionAttributeNames={"#id": ATTR_INGESTION_ID, "#exp": ATTR_EXPIRES_AT},
-                ExpressionAttributeValues={":now": {"N": str(now)}},
+        taken = conditional_write(
+            self.client.put_item,
+            f"take the revision lease of {day}",
+            TableName=self.ingestions_table,
+            Item={
+                ATTR_INGESTION_ID: {"S": _LOCK_PREFIX + day},
+                _ATTR_OWNER: {"S": owner},
+                ATTR_EXPIRES_AT: {"N": str(now + self.lease_seconds)},
+            },
+            ConditionExpression="attribute_not_exists(#id) OR #exp < :now",
+            ExpressionAttributeNames={"#id": ATTR_INGESTION_ID, "#exp": ATTR_EXPIRES_AT},
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+        if not taken:
+            raise ConcurrentRevisionError(
+                f"the sets of {day} are being revised by another ingestion right now; "
+                "this one will be retried when it is done"
             )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                raise ConcurrentRevisionError(
-                    f"the sets of {day} are being revised by another ingestion right now; "
-                    "this one will be retried when it is done"
-                ) from exc
-            raise translate(exc, f"take the revision lease of {day}") from exc
-        except BotoCoreError as exc:
-            raise translate(exc, f"take the revision lease of {day}") from exc
 
     def _release(self, day: str, owner: str) -> None:
         try:
@@ -366,20 +375,14 @@ class DynamoStore(Store):
 
     def create_ingestion(self, record: Ingestion) -> bool:
         item = {ATTR_INGESTION_ID: {"S": record.id}, **self._record_attributes(record)}
-        try:
-            self.client.put_item(
-                TableName=self.ingestions_table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(#id)",
-                ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
-            )
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
-                return False
-            raise translate(exc, f"create ingestion {record.id}") from exc
-        except BotoCoreError as exc:
-            raise translate(exc, f"create ingestion {record.id}") from exc
-        return True
+        return conditional_write(
+            self.client.put_item,
+            f"create ingestion {record.id}",
+            TableName=self.ingestions_table,
+            Item=item,
+            ConditionExpression="attribute_not_exists(#id)",
+            ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
+        )
 
     def _get_item(self, ingestion_id: str) -> Item | None:
         with translated(f"read ingestion {ingestion_id}"):
@@ -424,31 +427,28 @@ class DynamoStore(Store):
         publish, or its claim goes stale after NOTIFY_CLAIM_SECONDS and a retry takes over).
         """
         now = self.clock()
-        try:
-            self.client.update_item(
-                TableName=self.ingestions_table,
-                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
-                UpdateExpression="SET #claim = :now",
-                ConditionExpression="attribute_exists(#id) AND attribute_not_exists(#done) "
-                "AND (attribute_not_exists(#claim) OR #claim < :stale)",
-                ExpressionAttributeNames={
-                    "#id": ATTR_INGESTION_ID,
-                    "#claim": _ATTR_NOTIFYING,
-                    "#done": _ATTR_NOTIFIED,
-                },
-                ExpressionAttributeValues={
-                    ":now": {"N": f"{now:.3f}"},
-                    ":stale": {"N": f"{now - NOTIFY_CLAIM_SECONDS:.3f}"},
-                },
-            )
-        except ClientError as exc:
-            if error_code(exc) != "ConditionalCheckFailedException":
-                raise translate(exc, f"claim the notification of {ingestion_id}") from exc
-            item = self._get_item(ingestion_id)
-            return "notified" if item is None or _ATTR_NOTIFIED in item else "busy"
-        except BotoCoreError as exc:
-            raise translate(exc, f"claim the notification of {ingestion_id}") from exc
-        return "claimed"
+        claimed = conditional_write(
+            self.client.update_item,
+            f"claim the notification of {ingestion_id}",
+            TableName=self.ingestions_table,
+            Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
+            UpdateExpression="SET #claim = :now",
+            ConditionExpression="attribute_exists(#id) AND attribute_not_exists(#done) "
+            "AND (attribute_not_exists(#claim) OR #claim < :stale)",
+            ExpressionAttributeNames={
+                "#id": ATTR_INGESTION_ID,
+                "#claim": _ATTR_NOTIFYING,
+                "#done": _ATTR_NOTIFIED,
+            },
+            ExpressionAttributeValues={
+                ":now": {"N": f"{now:.3f}"},
+                ":stale": {"N": f"{now - NOTIFY_CLAIM_SECONDS:.3f}"},
+            },
+        )
+        if claimed:
+            return "claimed"
+        item = self._get_item(ingestion_id)
+        return "notified" if item is None or _ATTR_NOTIFIED in item else "busy"
 
     def finish_notification(self, ingestion_id: str) -> None:
         """Mark the ingestion as notified (after the message was published)."""
