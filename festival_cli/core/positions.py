@@ -191,8 +191,7 @@ def _ancestors(paths: set[str]) -> set[str]:
     for path in paths:
         while path not in out:  # a prefix already there brought its own prefixes along
             out.add(path)
-            cut = max(path.rfind("."), path.rfind("["))
-            path = path[:cut] if cut > 0 else ""
+            path = _parent(path)
     return out
 
 
@@ -203,8 +202,13 @@ def _nearest_value(path: str, value_at: dict[str, int]) -> int | None:
             return value_at[path]
         if not path:
             return None
-        cut = max(path.rfind("."), path.rfind("["))
-        path = path[:cut] if cut > 0 else ""
+        path = _parent(path)
+
+
+def _parent(path: str) -> str:
+    """The path that holds this one: `performances[3]` for `performances[3].start`."""
+    cut = max(path.rfind("."), path.rfind("["))
+    return path[:cut] if cut > 0 else ""
 
 
 class _LineIndex:
