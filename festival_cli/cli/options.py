@@ -57,3 +57,20 @@ MergeOption = Annotated[
         help="Add and update sets only; never delete the stored sets the file no longer lists.",
     ),
 ]
+
+# The AWS commands (deploy, destroy).
+AWS_PANEL = "AWS"
+RegionOption = Annotated[
+    str | None,
+    typer.Option("--region", help="AWS region. [default: your AWS configuration's]",
+                 show_default=False, rich_help_panel=AWS_PANEL),
+]
+ProfileOption = Annotated[
+    str | None,
+    typer.Option("--profile", help="AWS profile. [default: your AWS configuration's]",
+                 show_default=False, rich_help_panel=AWS_PANEL),
+]
+PollOption = Annotated[
+    float, typer.Option("--poll-interval", min=0.0, hidden=True,
+                        help="Seconds between looks at the stack.")
+]

@@ -9,34 +9,20 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
-from festival_cli.cli.console import answer, err, message, out, plain
-from festival_cli.cli.options import OutputOption, StackOption, TableOutput
-from festival_cli.core.errors import UsageError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from festival_cli.aws.deploy import StackEvent
-
-AWS_PANEL = "AWS"
-RegionOption = Annotated[
-    str | None,
-    typer.Option("--region", help="AWS region. [default: your AWS configuration's]",
-                 show_default=False, rich_help_panel=AWS_PANEL),
-]
-ProfileOption = Annotated[
-    str | None,
-    typer.Option("--profile", help="AWS profile. [default: your AWS configuration's]",
-                 show_default=False, rich_help_panel=AWS_PANEL),
-]
-PollOption = Annotated[
-    float, typer.Option("--poll-interval", min=0.0, hidden=True,
-                        help="Seconds between looks at the stack.")
-]
+from festival_cli.cli.console import answer, message, out, plain
+from festival_cli.cli.options import (
+    OutputOption,
+    PollOption,
+    ProfileOption,
+    RegionOption,
+    StackOption,
+    TableOutput,
+)
+from festival_cli.cli.stack_events import live, require_stack
 
 
 def command(
@@ -63,47 +49,6 @@ def command(
             message(f"AWS emails {email} a link to confirm the subscription: "
                     "notifications start once it is clicked")
     show_outputs(result.outputs, output)
-
-
-def require_stack(stack: str | None) -> str:
-    if not stack:
-        raise UsageError("name the stack: --stack NAME (or set FESTIVAL_STACK)")
-    return stack
-
-
-def event_line(event: StackEvent) -> str:
-    """`12:04:31  CREATE_FAILED  UploadBucket (AWS::S3::Bucket)  reason`."""
-    when = event.timestamp.strftime("%H:%M:%S")
-    what = event.logical_id
-    if event.resource_type:
-        what += f" ({event.resource_type})"
-    line = f"{when}  {event.status:<20}  {what}"
-    return f"{line}  {event.reason}" if event.reason else line
-
-
-@contextmanager
-def live(title: str) -> Iterator[Callable[[StackEvent], None]]:
-    """An event printer: plain lines when piped; on a terminal, the events scroll above a
-    spinner that starts with the first event (so a question asked before it stays readable)."""
-    if plain(sys.stderr):
-        yield lambda event: message(event_line(event))
-        return
-    console = err()
-    status = console.status(title)
-    started = False
-
-    def show(event: StackEvent) -> None:
-        nonlocal started
-        if not started:
-            status.start()
-            started = True
-        console.print(event_line(event), style="red" if event.failed else None, markup=False)
-
-    try:
-        yield show
-    finally:
-        if started:
-            status.stop()
 
 
 def show_outputs(outputs: dict[str, str], output: TableOutput) -> None:

@@ -10,15 +10,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from festival_cli.cli.commands.deploy import (
-    PollOption,
-    ProfileOption,
-    RegionOption,
-    live,
-    require_stack,
-)
 from festival_cli.cli.console import message
-from festival_cli.cli.options import StackOption
+from festival_cli.cli.options import PollOption, ProfileOption, RegionOption, StackOption
+from festival_cli.cli.stack_events import live, require_stack
 
 if TYPE_CHECKING:  # pragma: no cover
     from festival_cli.aws.deploy import StackSummary
