@@ -50,7 +50,6 @@ QUERY_PAGE_BYTES = 1024 * KB  # a Query returns at most 1 MB per page
 # DynamoDB's limits that bound this design (DESIGN.md "Scale", AWS documentation 2026).
 PARTITION_WRITES_PER_SECOND = 1_000  # write units a second into one partition (of a table or GSI)
 NEW_TABLE_WRITES_PER_SECOND = 4_000  # what a new on-demand table serves at once
-NEW_TABLE_READS_PER_SECOND = 12_000
 
 
 # -- prices ---------------------------------------------------------------------------------------
@@ -534,9 +533,8 @@ def estimate(
                               prices.dynamodb_pitr_gb_month))
 
     # -- Lambda: one invocation per upload, time for records and DynamoDB round trips.
-    read_pages = diff_pages
     ms = (a.lambda_fixed_ms + a.records_per_upload * a.lambda_ms_per_record
-          + (batch_requests + read_pages) * a.lambda_ms_per_request)
+          + (batch_requests + diff_pages) * a.lambda_ms_per_request)
     gb_seconds = uploads * ms / 1000 * a.lambda_memory_mb / 1024
     lines.append(CostLine("Lambda", "requests", uploads, "requests",
                           prices.lambda_requests_per_million, MILLION, free=free.lambda_requests))
