@@ -251,7 +251,7 @@ def load_timetable(
     highlight: Sequence[str] = (),
 ) -> Timetable:
     """The timetable of festival day `day` from what `store` holds (see `build_timetable`)."""
-    check_step(step)
+    check_step(step)  # before reading the store: a bad option costs no read
     Query(date=day).check()
     sets = festival_day_sets(store, day, day_starts, stages)
     return build_timetable(sets, day, day_starts=day_starts, step=step, stages=stages,
