@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal, Protocol
 
 from festival_cli.aws.package import Package, build_package, source_root
+from festival_cli.aws.stack import describe_stack, outputs_of
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
 
 log = logging.getLogger(__name__)
@@ -223,23 +224,6 @@ def upload_package(aws: Clients, bucket: str, account: str, package: Package) ->
 
 
 # ---- stack state ----------------------------------------------------------------------------
-
-
-def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
-    """The stack as describe_stacks gives it, or None when there is no such stack."""
-    import botocore.exceptions
-
-    try:
-        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
-    except botocore.exceptions.ClientError as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    return stacks[0] if stacks else None
-
-
-def outputs_of(description: dict[str, Any]) -> dict[str, str]:
-    return {o["OutputKey"]: o["OutputValue"] for o in description.get("Outputs") or []}
 
 
 class EventWatcher:

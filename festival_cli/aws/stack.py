@@ -57,23 +57,37 @@ class StackOutputs:
         return [f.name for f in fields(cls)]
 
 
+def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
+    """The stack as describe_stacks gives it, or None when there is no such stack."""
+    import botocore.exceptions
+
+    try:
+        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
+    except botocore.exceptions.ClientError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    return stacks[0] if stacks else None
+
+
+def outputs_of(description: dict[str, Any]) -> dict[str, str]:
+    return {o["OutputKey"]: o["OutputValue"] for o in description.get("Outputs") or []}
+
+
 def read_outputs(cloudformation: Any, name: str, region: str) -> StackOutputs:
     """The outputs of stack `name`; StackError when it is missing or incomplete."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        response = cloudformation.describe_stacks(StackName=name)
-    except ClientError as exc:
-        if "does not exist" in str(exc.response.get("Error", {}).get("Message", "")):
-            raise StackError(
-                f"stack '{name}' does not exist in {region}: deploy it with `festival deploy`, "
-                "or check --stack / FESTIVAL_STACK and AWS_REGION / AWS_PROFILE"
-            ) from None
+        stack = describe_stack(cloudformation, name)
+    except (ClientError, BotoCoreError) as exc:
         raise StackError(f"cannot read stack '{name}': {describe_aws_error(exc)}") from None
-    except BotoCoreError as exc:
-        raise StackError(f"cannot read stack '{name}': {describe_aws_error(exc)}") from None
-    stack = response["Stacks"][0]
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+    if stack is None:
+        raise StackError(
+            f"stack '{name}' does not exist in {region}: deploy it with `festival deploy`, "
+            "or check --stack / FESTIVAL_STACK and AWS_REGION / AWS_PROFILE"
+        )
+    outputs = outputs_of(stack)
     missing = [n for n in StackOutputs.names() if not outputs.get(n)]
     if missing:
         raise StackError(
