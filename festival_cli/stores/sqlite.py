@@ -291,21 +291,15 @@ class SqliteStore(Store):
         self._in_revision = True
         try:
             yield
-        except BaseException:
-            self._in_revision = False
-            if self._db.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    self._db.execute("ROLLBACK")
-            raise
-        self._in_revision = False
-        try:
             with self._translated():
                 self._db.execute("COMMIT")
-        except BaseException:
+        except BaseException:  # the body or the commit failed: nothing of it stays
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
             raise
+        finally:
+            self._in_revision = False
 
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
         puts = sorted((_row(p) for p in plan.puts), key=lambda row: (row[0], row[1]))
