@@ -18,6 +18,8 @@ D = "2026-07-10"
         (Query(date="2026-7-10"), "--date: '2026-7-10' is not a date (YYYY-MM-DD)"),
         (Query(date="2026-02-30"), "--date: '2026-02-30' is not a date (YYYY-MM-DD)"),
         (Query(date=D, at="24:00"), "--at: '24:00' is not a time (HH:MM)"),
+        (Query(date=D, at="21:30\n"), "--at: '21:30\n' is not a time (HH:MM)"),
+        (Query(date="2026-07-10\n"), "--date: '2026-07-10\n' is not a date (YYYY-MM-DD)"),
         (Query(stage="Main", start="2026-07-10 18:00", end="2026-07-10T19:00"),
          "--from: '2026-07-10 18:00' is not a date and time (YYYY-MM-DDTHH:MM)"),
         (Query(date=D, min_popularity=101), "--min-popularity: 101 is not between 0 and 100"),

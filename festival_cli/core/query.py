@@ -28,8 +28,8 @@ Index = Literal["table", "Stage-Date-Start", "Date-Time", "Date-Popularity"]
 # playing at a moment started at most one day before it: reads reach back one day, no further.
 _LOOKBACK_DAYS = 1
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # used with fullmatch: no trailing newline
+_TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +171,7 @@ class Query:
 
 def check_time(option: str, value: str) -> str:
     """`value` if it is a time `HH:MM`, else a `UsageError` naming `option`."""
-    if not _TIME.match(value):
+    if not _TIME.fullmatch(value):
         raise UsageError(f"{option}: '{value}' is not a time (HH:MM)")
     return value
 
@@ -193,7 +193,7 @@ def _playing_within(p: Performance, low: str, high: str) -> bool:
 
 
 def _is_date(value: str) -> bool:
-    if not _DATE.match(value):
+    if not _DATE.fullmatch(value):
         return False
     try:
         datetime.fromisoformat(value)
@@ -205,5 +205,5 @@ def _is_date(value: str) -> bool:
 def _is_datetime(value: str) -> bool:
     return (
         len(value) == 16 and value[10] == "T" and _is_date(value[:10]) and bool(
-            _TIME.match(value[11:]))
+            _TIME.fullmatch(value[11:]))
     )
