@@ -90,6 +90,14 @@ class Store(ABC):
                 progress(len(lineup.performances), len(lineup.performances))
             return plan
 
+    def export(self, queries: Iterable[Query]) -> Lineup:
+        """The sets any of `queries` selects, once each and in order, as a lineup named with
+        the festival and time zone of the latest ingestion (what `festival export` writes)."""
+        found = {p.key: p for q in queries for p in self.query(q)}
+        festival, timezone = self.festival_info()
+        sets = tuple(sorted(found.values(), key=Performance.chronological))
+        return Lineup(sets, festival=festival, timezone=timezone)
+
     def festival_info(self) -> tuple[str | None, str | None]:
         """(festival name, time zone) of the latest succeeded ingestion that named them."""
         for record in self.recent_ingestions(limit=50):

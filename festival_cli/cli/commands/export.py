@@ -34,7 +34,7 @@ from festival_cli.cli.selectors import (
 from festival_cli.cli.target import open_target
 from festival_cli.core.calendar import known_zone, to_ics
 from festival_cli.core.errors import FestivalError
-from festival_cli.core.model import Lineup, Performance
+from festival_cli.core.model import Lineup
 
 
 class ExportOutput(StrEnum):
@@ -65,13 +65,12 @@ def command(
     queries = selection_queries(performer=performer, stage=stage, start=start, end=end,
                                 dates=date, at=at, min_popularity=min_popularity)
     with open_target(stack, db) as target:
-        found = {p.key: p for q in queries for p in target.store.query(q)}
-        festival, timezone = target.store.festival_info()
-    sets = sorted(found.values(), key=Performance.chronological)
-    if output is ExportOutput.ics and timezone and known_zone(timezone) is None:
-        message(f"warning: time zone '{timezone}' is not known here: "
+        lineup = target.store.export(queries)
+    if output is ExportOutput.ics and lineup.timezone and known_zone(lineup.timezone) is None:
+        message(f"warning: time zone '{lineup.timezone}' is not known here: "
                 "the calendar uses floating local times")
-    document = render(sets, output, festival=festival, timezone=timezone)
+    document = render(lineup, output)
+    sets = lineup.performances
     if not sets:
         message("no performances match: the document is empty")
     if file is None:
@@ -81,15 +80,15 @@ def command(
     message(f"wrote {len(sets)} set{'s' if len(sets) != 1 else ''} to {file}")
 
 
-def render(sets: list[Performance], output: ExportOutput, *, festival: str | None,
-           timezone: str | None) -> str:
-    """The document of `sets` in the format asked for."""
+def render(lineup: Lineup, output: ExportOutput) -> str:
+    """The document of `lineup` in the format asked for."""
     if output is ExportOutput.json:
-        lineup = Lineup(tuple(sets), festival=festival, timezone=timezone)
         return json.dumps(lineup.to_document(), ensure_ascii=False, indent=2) + "\n"
+    sets = list(lineup.performances)
     if output is ExportOutput.csv:
         return performances_csv(sets)  # the same CSV as `festival query --output csv`
-    return to_ics(sets, stamp=datetime.now(UTC), festival=festival, timezone=timezone)
+    return to_ics(sets, stamp=datetime.now(UTC), festival=lineup.festival,
+                  timezone=lineup.timezone)
 
 
 def write_atomically(path: Path, data: bytes) -> None:
