@@ -22,7 +22,7 @@ from botocore.exceptions import ClientError
 from festival_cli.core.model import Performance
 from festival_cli.stores.dynamodb import LEASE_SECONDS
 from lambda_handler.handler import Pipeline
-from tests.aws.moto_world import RequestCounter, World
+from tests.aws.moto_world import RequestCounter, World, fake_aws
 from tests.factories import big_lineup, lineup
 
 BATCH = 5  # the event source's BatchSize (template)
@@ -252,15 +252,7 @@ FAULTS = [
 
 @pytest.fixture
 def world(monkeypatch: pytest.MonkeyPatch) -> Iterator[World]:
-    from moto import mock_aws
-
-    from tests.aws.moto_world import CLEARED_ENVIRONMENT, FAKE_ENVIRONMENT
-
-    for name in CLEARED_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in FAKE_ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
+    with fake_aws(monkeypatch):
         yield World.build()
 
 

@@ -5,14 +5,12 @@ traceback; the valid boundary values accepted.
 
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from moto.backends import get_backend
 from typer.testing import CliRunner
 
@@ -20,7 +18,7 @@ from festival_cli.cli.app import app
 from festival_cli.core.pipeline import UPLOAD_PREFIX, ingestion_id_for, upload_metadata
 from festival_cli.stores.sqlite import SqliteStore
 from lambda_handler.handler import Pipeline
-from tests.aws.moto_world import ACCOUNT, CLEARED_ENVIRONMENT, FAKE_ENVIRONMENT, World
+from tests.aws.moto_world import ACCOUNT, World, fake_aws
 from tests.factories import document, record
 from tests.hostile import VALID_BOUNDARIES, Hostile, big_truncated, cases
 
@@ -89,19 +87,8 @@ def test_valid_boundary_values_are_accepted(name: str, tmp_path: Path,
 # -- the Lambda handler in moto: rejected, nothing written, one notification --------------------
 @pytest.fixture(scope="module")
 def world() -> Iterator[World]:
-    saved = {k: os.environ.get(k) for k in (*CLEARED_ENVIRONMENT, *FAKE_ENVIRONMENT)}
-    for name in CLEARED_ENVIRONMENT:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_ENVIRONMENT)
-    try:
-        with mock_aws():
-            yield World.build()
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as env, fake_aws(env):
+        yield World.build()
 
 
 def _through_handler(world: World, data: bytes, *, direct: bool = False,

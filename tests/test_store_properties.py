@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -16,7 +15,6 @@ import boto3
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from festival_cli.core.ingest import ingest
 from festival_cli.core.lineup import check_lineup
@@ -24,7 +22,7 @@ from festival_cli.core.model import Lineup, Performance, hhmm, shift_date
 from festival_cli.core.query import Query
 from festival_cli.core.store import Store
 from festival_cli.stores.dynamodb import DynamoStore
-from tests.aws.moto_world import CLEARED_ENVIRONMENT, FAKE_ENVIRONMENT, REGION, create_tables
+from tests.aws.moto_world import REGION, create_tables, fake_aws
 from tests.contract.backends import STORE_FACTORIES
 
 FIRST_DATE = "2026-07-10"
@@ -64,19 +62,8 @@ def lineups(draw: st.DrawFn) -> Lineup:
 def aws() -> Iterator[None]:
     """One moto for the module (starting moto per example would dominate the run); each
     example gets tables of its own."""
-    saved = {k: os.environ.get(k) for k in (*CLEARED_ENVIRONMENT, *FAKE_ENVIRONMENT)}
-    for name in CLEARED_ENVIRONMENT:
-        os.environ.pop(name, None)
-    os.environ.update(FAKE_ENVIRONMENT)
-    try:
-        with mock_aws():
-            yield
-    finally:
-        for name, value in saved.items():
-            if value is None:
-                os.environ.pop(name, None)
-            else:
-                os.environ[name] = value
+    with pytest.MonkeyPatch.context() as env, fake_aws(env):
+        yield
 
 
 @contextlib.contextmanager

@@ -5,19 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from moto import mock_aws
 
 from lambda_handler.handler import Pipeline, use
-from tests.aws.moto_world import CLEARED_ENVIRONMENT, FAKE_ENVIRONMENT, World
+from tests.aws.moto_world import World, fake_aws
 
 
 @pytest.fixture(autouse=True)
-def fake_aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for name in CLEARED_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in FAKE_ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
-    with mock_aws():
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    with fake_aws(monkeypatch):
         yield
 
 

@@ -9,16 +9,15 @@ the Lambda event, and read back the table, the ingestion records and the SNS mes
 from __future__ import annotations
 
 import json
-import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from unittest import mock
 
 import boto3
+import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
@@ -187,19 +186,22 @@ class World:
 
 
 @contextmanager
-def moto_world() -> Iterator[World]:
+def fake_aws(env: pytest.MonkeyPatch) -> Iterator[None]:
+    """moto for every service, with fake credentials and region and the machine's own AWS
+    configuration hidden, set through `env` (a test's own monkeypatch undoes it in order)."""
+    for name in CLEARED_ENVIRONMENT:
+        env.delenv(name, raising=False)
+    for name, value in FAKE_ENVIRONMENT.items():
+        env.setenv(name, value)
     with mock_aws():
-        yield World.build()
+        yield
 
 
 @contextmanager
 def dynamodb_store(directory: Path) -> Iterator[DynamoStore]:
     """A fresh, empty DynamoStore in its own moto world (the store contract suite's factory)."""
     del directory  # nothing on disk
-    cleared = {name: "" for name in CLEARED_ENVIRONMENT}
-    with mock.patch.dict(os.environ, {**cleared, **FAKE_ENVIRONMENT}), mock_aws():
-        for name in CLEARED_ENVIRONMENT:
-            os.environ.pop(name, None)
+    with pytest.MonkeyPatch.context() as env, fake_aws(env):
         client = boto3.client("dynamodb", region_name=REGION)
         create_tables(client, "contract-Performances", "contract-Ingestions")
         with DynamoStore(client, "contract-Performances", "contract-Ingestions",

@@ -19,35 +19,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from moto import mock_aws
 from moto.cloudformation import models as cloudformation_models
 from moto.s3.models import FakeBucket
 
 from festival_cli.aws.package import MODULES, Package, build_package
 from festival_cli.aws.session import AwsSession
+from tests.aws.moto_world import REGION, fake_aws
 
-REGION = "eu-west-1"
 EMAIL = "ops@example.org"
 OUTPUTS = {"BucketName", "TableName", "IngestionsTableName", "QueueUrl", "DeadLetterQueueUrl",
            "TopicArn", "FunctionName"}
-FAKE_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "testing",
-    "AWS_SECRET_ACCESS_KEY": "testing",
-    "AWS_SESSION_TOKEN": "testing",
-    "AWS_DEFAULT_REGION": REGION,
-    "AWS_REGION": REGION,
-}
-CLEARED_ENVIRONMENT = ("AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_CONFIG_FILE",
-                       "AWS_SHARED_CREDENTIALS_FILE")
 
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """moto for every service, with fake credentials and outputs after change sets."""
-    for name in CLEARED_ENVIRONMENT:
-        monkeypatch.delenv(name, raising=False)
-    for name, value in FAKE_ENVIRONMENT.items():
-        monkeypatch.setenv(name, value)
     original = cloudformation_models.CloudFormationBackend.execute_change_set
 
     def execute_change_set(self: Any, change_set_name: str, stack_name: str | None = None) -> None:
@@ -63,7 +49,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     with warnings.catch_warnings():
         # moto warns about every resource type its CloudFormation skips (see MOTO-NOTES.md)
         warnings.simplefilter("ignore", UserWarning)
-        with mock_aws():
+        with fake_aws(monkeypatch):
             yield
 
 
