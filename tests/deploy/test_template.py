@@ -20,8 +20,8 @@ TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "cloudformation" / "templa
 TEMPLATE: dict[str, Any] = cfn_yaml.load(str(TEMPLATE_PATH))
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 
-TABLES = {"PerformancesTable.Arn", "IngestionsTable.Arn"}
-INDEXES = {"${PerformancesTable.Arn}/index/*", "${IngestionsTable.Arn}/index/*"}
+SETS = {"PerformancesTable.Arn"}
+RECORDS = {"IngestionsTable.Arn"}
 UPLOADS = {"${UploadBucket.Arn}/uploads/*"}
 QUEUE = {"IngestQueue.Arn"}
 KEY = {"Key.Arn"}
@@ -29,15 +29,12 @@ KEY = {"Key.Arn"}
 ROLE_GRANTS: dict[str, set[str]] = {
     "s3:GetObject": UPLOADS,
     "s3:GetObjectVersion": UPLOADS,
-    "s3:GetObjectTagging": UPLOADS,
-    "s3:GetObjectVersionTagging": UPLOADS,
-    "dynamodb:BatchWriteItem": TABLES,
-    "dynamodb:PutItem": TABLES,
-    "dynamodb:DeleteItem": TABLES,
-    "dynamodb:UpdateItem": TABLES,
-    "dynamodb:GetItem": TABLES,
-    "dynamodb:DescribeTable": TABLES,
-    "dynamodb:Query": TABLES | INDEXES,
+    "dynamodb:BatchWriteItem": SETS,
+    "dynamodb:Query": SETS | {"${PerformancesTable.Arn}/index/*"},
+    "dynamodb:PutItem": RECORDS,
+    "dynamodb:DeleteItem": RECORDS,
+    "dynamodb:UpdateItem": RECORDS,
+    "dynamodb:GetItem": RECORDS,
     "sns:Publish": {"NotificationTopic"},
     "sqs:ReceiveMessage": QUEUE,
     "sqs:DeleteMessage": QUEUE,
