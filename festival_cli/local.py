@@ -7,6 +7,7 @@ import sys
 from dataclasses import asdict
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from festival_cli.core.errors import NotFoundError, StoreError
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
@@ -96,11 +97,11 @@ class LocalTarget:
             record=outcome.record, plan=outcome.plan, warnings=list(outcome.report.warnings)
         )
 
-    def _unchanged(self, memo: dict[str, object], source: str, *, merge: bool,
+    def _unchanged(self, memo: dict[str, Any], source: str, *, merge: bool,
                    progress: Progress | None) -> UploadResult:
         """The record of an upload that changes nothing, from the memo of its earlier upload."""
-        count = int(memo["performances"])  # type: ignore[call-overload]
-        warnings = [Problem(**p) for p in memo["warnings"]]  # type: ignore[attr-defined]
+        count = int(memo["performances"])
+        warnings = [Problem(**p) for p in memo["warnings"]]
         record = Ingestion(id=new_ingestion_id(), file=source, merge=merge).finish(
             "succeeded",
             counts={"performances": count, "added": 0, "updated": 0, "removed": 0,
