@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from festival_cli.core.ingestion import Ingestion
@@ -110,9 +110,3 @@ class Store(ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def iter_chunks(items: Sequence[Performance], size: int) -> Iterator[Sequence[Performance]]:
-    """`items` in slices of at most `size` (25 for BatchWriteItem)."""
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
