@@ -133,3 +133,29 @@ def test_status_reports_the_stack(world: World, pipeline: Pipeline, stack: str) 
     assert ([r["state"] for r in report["ingestions"]], report["item_count"],
             report["dead_letter_depth"], report["subscriptions_pending"]) == (
         ["succeeded"], 2, 0, [])
+
+
+def test_export_from_the_stack_is_the_lineup_the_pipeline_ingested(
+        world: World, pipeline: Pipeline, stack: str) -> None:
+    world.put("uploads/lineup.json", LINEUP)
+    run_function(world)
+    result = run("export", "--stack", stack, "--date", "2026-07-10", "--output", "json")
+    assert result.exit_code == 0, result.output
+    exported = json.loads(result.stdout)
+    assert (exported["festival"], exported["timezone"]) == (
+        "Riverside Sounds 2026", "Europe/London")
+    assert [(p["performer"], p["start"]) for p in exported["performances"]] == [
+        ("Aurora Fields", "18:00"), ("Brass Tide", "20:00")]
+
+
+def test_timetable_of_the_stack_is_the_one_of_a_local_store(
+        world: World, pipeline: Pipeline, stack: str, lineup_file: Path, tmp_path: Path) -> None:
+    world.put("uploads/lineup.json", LINEUP)
+    run_function(world)
+    db = str(tmp_path / "local.db")
+    assert run("upload", "--db", db, str(lineup_file)).exit_code == 0
+    day = ("timetable", "--date", "2026-07-10", "--width", "60")
+    remote, local = run(*day, "--stack", stack), run(*day, "--db", db)
+    assert remote.exit_code == 0, remote.output
+    assert "Aurora Fields" in remote.stdout and "Brass Tide" in remote.stdout
+    assert remote.stdout == local.stdout
