@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Set-up and checks in one place, needing nothing but Python 3.11+.
 
-    python3 dev.py demo    # ingest examples/lineup.json into a local store and query it
+    python3 dev.py demo    # ingest examples/lineup.json into a local store, query it, show a day
     python3 dev.py test    # ruff, mypy, import contracts, template checks, the test suite
 
 Both create `.venv` (with the dev extra) on first use, and refresh it when pyproject.toml changes.
@@ -48,7 +48,10 @@ def demo() -> int:
     db.unlink(missing_ok=True)
     festival = BIN / "festival"
     run(festival, "upload", "--db", db, "examples/lineup.json")
-    return run(festival, "query", "--db", db, "--date", "2026-07-10", check=False)
+    run(festival, "query", "--db", db, "--date", "2026-07-10", "--min-popularity", "90")
+    # The night of the 10th at a glance, the club's sets after midnight included.
+    return run(festival, "timetable", "--db", db, "--date", "2026-07-10", "--step", "30",
+               check=False)
 
 
 def test(extra: list[str]) -> int:
