@@ -29,6 +29,7 @@ from festival_cli.core.errors import FestivalError, LineupError, TransientStoreE
 from festival_cli.core.ingest import ingest
 from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.pipeline import (
+    MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
     TOKEN_METADATA,
     UPLOAD_PREFIX,
@@ -144,7 +145,7 @@ class Pipeline:
                             detail={"merge": merge, "bytes": len(data)})
         try:
             outcome = ingest(self.store, data, name, merge=merge, ingestion_id=ingestion_id,
-                             max_sets=MAX_SETS_PER_FILE)
+                             max_sets=MAX_SETS_PER_FILE, max_bytes=MAX_FILE_BYTES)
         except TransientStoreError as exc:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)

@@ -28,6 +28,7 @@ from festival_cli.core.lineup import check_lineup
 from festival_cli.core.pipeline import (
     UPLOAD_PREFIX,
     UPLOAD_SUFFIX,
+    file_size_problems,
     ingestion_id_for,
     size_problems,
     upload_metadata,
@@ -152,6 +153,9 @@ class StackTarget:
         progress: Progress | None = None,
     ) -> UploadResult:
         """Validate here, put the file under the upload prefix, and follow its ingestion."""
+        too_large = file_size_problems(len(data))
+        if too_large:
+            raise LineupError(source, too_large)  # never sent, never parsed
         report = check_lineup(data, source, strict=strict)
         errors = report.errors or size_problems(report.count)
         if errors:

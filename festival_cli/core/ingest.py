@@ -9,7 +9,7 @@ from festival_cli.core.errors import FestivalError, LineupError, TransientStoreE
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.model import Performance
-from festival_cli.core.pipeline import size_problems
+from festival_cli.core.pipeline import file_size_problems, size_problems
 from festival_cli.core.plan import Plan
 from festival_cli.core.store import Progress, Store
 
@@ -38,13 +38,15 @@ def ingest(
     ingestion_id: str | None = None,
     progress: Progress | None = None,
     max_sets: int | None = None,
+    max_bytes: int | None = None,
 ) -> Outcome:
     """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
 
     Raises `LineupError` (record `rejected`) for invalid data, and re-raises any other failure
     after recording `failed`. With an `ingestion_id` already recorded as finished, nothing is
     done again: the outcome is marked `duplicate` (at-least-once delivery is safe).
-    A file of more than `max_sets` sets is rejected (the pipeline's limit; none locally).
+    A file of more than `max_sets` sets, or `max_bytes` bytes (not even parsed), is rejected
+    (the pipeline's limits; none locally).
     """
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
     if ingestion_id is None:
@@ -57,7 +59,9 @@ def ingest(
             return Outcome(record=existing, report=Report(source, None), duplicate=True)
         # A pending record: an earlier attempt died midway. Applying the plan again is safe.
 
-    report = check_lineup(data, source, strict=strict)
+    too_large = file_size_problems(len(data), max_bytes)
+    report = Report(source, None, errors=too_large) if too_large else check_lineup(
+        data, source, strict=strict)
     counts = {"performances": report.count}
     warnings = [p.describe(source) for p in report.warnings]
     errors = report.errors or size_problems(report.count, max_sets)

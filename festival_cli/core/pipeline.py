@@ -25,6 +25,10 @@ from festival_cli.core.problems import Problem
 # queue's 1,800 s visibility) fits a batch of such files with margin. Larger lineups are split
 # by date: each file replaces only the dates it lists.
 MAX_SETS_PER_FILE = 10_000
+# And the largest file in bytes: 10,000 sets of long non-ASCII names fit in well under 16 MiB,
+# while parsing a file of that size stays far inside the function's 512 MB. A larger file is
+# refused before it is parsed (a 50 MB file of tiny records would need ~1 GB to parse).
+MAX_FILE_BYTES = 16 * 1024 * 1024
 
 UPLOAD_PREFIX = "uploads/"
 UPLOAD_SUFFIX = ".json"
@@ -62,6 +66,22 @@ def size_problems(count: int, limit: int | None = MAX_SETS_PER_FILE) -> list[Pro
             message=(
                 f"{count:,} sets; the pipeline accepts at most {limit:,} in one file: split it "
                 "into files of a few dates each (a file replaces only the dates it lists)"
+            ),
+        )
+    ]
+
+
+def file_size_problems(size: int, limit: int | None = MAX_FILE_BYTES) -> list[Problem]:
+    """An error when a file is larger than the pipeline parses; none otherwise."""
+    if limit is None or size <= limit:
+        return []
+    return [
+        Problem(
+            path="",
+            rule="file-too-large",
+            message=(
+                f"{size:,} bytes; the pipeline accepts files of at most {limit:,} bytes "
+                f"({MAX_SETS_PER_FILE:,} sets): split it into files of a few dates each"
             ),
         )
     ]

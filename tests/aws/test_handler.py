@@ -14,7 +14,12 @@ from botocore.exceptions import ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError
 from festival_cli.core.model import Performance
-from festival_cli.core.pipeline import MAX_SETS_PER_FILE, ingestion_id_for, upload_metadata
+from festival_cli.core.pipeline import (
+    MAX_FILE_BYTES,
+    MAX_SETS_PER_FILE,
+    ingestion_id_for,
+    upload_metadata,
+)
 from festival_cli.core.plan import Plan
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import RequestCounter, World
@@ -205,6 +210,18 @@ def test_a_file_over_the_pipeline_limit_is_rejected_before_anything_is_written(
     [(subject, body)] = world.notifications()
     assert subject == "festival: big.json rejected (1 problem)"
     assert "big.json: performances: 10,001 sets; the pipeline accepts at most 10,000" in body
+
+
+def test_a_file_over_the_pipeline_byte_limit_is_rejected_unparsed(
+    world: World, pipeline: Pipeline
+) -> None:
+    padded = LINEUP[:-1] + b" " * (MAX_FILE_BYTES - len(LINEUP) + 1) + b"}"
+    assert handler(deliver(world, key="uploads/big.json", body=padded), None) == {
+        "batchItemFailures": []}
+    assert (the_record(pipeline).state, pipeline.store.count()) == ("rejected", 0)
+    [(subject, body)] = world.notifications()
+    assert subject == "festival: big.json rejected (1 problem)"
+    assert f"big.json: {MAX_FILE_BYTES + 1:,} bytes; the pipeline accepts files of at most" in body
 
 
 def test_a_rejected_file_delivered_again_is_not_notified_again(

@@ -18,6 +18,7 @@ from festival_cli.core.errors import (
 )
 from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.pipeline import (
+    MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
     MERGE_METADATA,
     TOKEN_METADATA,
@@ -146,6 +147,13 @@ def test_a_file_over_the_pipeline_limit_is_never_sent(world: World) -> None:
     with pytest.raises(LineupError) as raised:
         target(world).upload(big_document(MAX_SETS_PER_FILE + 1), "big.json")
     assert [p.rule for p in raised.value.problems] == ["too-many-sets"]
+    assert "Contents" not in world.s3.list_objects_v2(Bucket=world.bucket)
+
+
+def test_a_file_over_the_pipeline_byte_limit_is_never_sent(world: World) -> None:
+    with pytest.raises(LineupError) as raised:
+        target(world).upload(b" " * (MAX_FILE_BYTES + 1), "big.json")
+    assert [p.rule for p in raised.value.problems] == ["file-too-large"]
     assert "Contents" not in world.s3.list_objects_v2(Bucket=world.bucket)
 
 
