@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from festival_cli.core.ingest import describe_change, describe_changes
 from festival_cli.core.plan import Move, Update, compute_plan
 from tests.factories import perf
 
@@ -93,3 +94,28 @@ def test_changes_replace_a_move_s_removal_and_addition_and_are_ordered() -> None
 def test_changes_list_updates_as_changed() -> None:
     new = perf("A", start="18:00", end="19:00", popularity=1)
     assert compute_plan([new], [A]).changes() == [("changed", A, new)]
+
+
+def test_changes_with_a_limit_are_the_first_of_the_full_order() -> None:
+    later = perf("A", start="19:00", end="20:00")
+    tent = perf("T", stage="Tent", start="10:00", end="11:00")
+    next_day = perf("N", date="2026-07-11", start="09:00", end="10:00")
+    gone = perf("G", start="17:00", end="17:30")
+    plan = compute_plan([later, tent, next_day], [A, gone])
+    assert plan.changes(limit=2) == plan.changes()[:2]
+
+
+def test_change_count_counts_a_move_once() -> None:
+    later = perf("A", start="19:00", end="20:00")
+    tent = perf("T", stage="Tent", start="10:00", end="11:00")
+    gone = perf("G", start="17:00", end="17:30")
+    plan = compute_plan([later, tent], [A, gone])
+    assert plan.change_count() == len(plan.changes()) == 3
+
+
+def test_described_changes_are_capped_with_a_count_of_the_rest() -> None:
+    many = [perf(f"P{i:02d}", start=f"{10 + i // 6:02d}:{i % 6 * 10:02d}",
+                 end=f"{10 + i // 6:02d}:{i % 6 * 10 + 5:02d}") for i in range(12)]
+    lines = describe_changes(compute_plan(many, []), cap=5)
+    assert lines[:5] == [describe_change(*row) for row in compute_plan(many, []).changes()[:5]]
+    assert lines[5:] == ["… and 7 more"]

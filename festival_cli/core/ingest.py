@@ -121,10 +121,10 @@ def describe_change(kind: str, before: Performance | None, after: Performance | 
 
 def describe_changes(plan: Plan, *, cap: int) -> list[str]:
     """Every change of `plan`, one line each, at most `cap` lines plus `… and N more`."""
-    rows = plan.changes()
-    lines = [describe_change(*row) for row in rows[:cap]]
-    if len(rows) > cap:
-        lines.append(f"… and {len(rows) - cap} more")
+    lines = [describe_change(*row) for row in plan.changes(limit=cap)]
+    total = plan.change_count()
+    if total > cap:
+        lines.append(f"… and {total - cap} more")
     return lines
 
 

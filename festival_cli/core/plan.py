@@ -9,8 +9,10 @@ plus an addition, which `Plan.moves()` pairs up for people to read.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import chain
 
 from festival_cli.core.model import Performance
 
@@ -79,42 +81,56 @@ class Plan:
                 moves.append(Move(before=candidates.pop(0), after=p))
         return moves
 
-    def changes(self) -> list[tuple[str, Performance | None, Performance | None]]:
+    def changes(
+        self, limit: int | None = None
+    ) -> list[tuple[str, Performance | None, Performance | None]]:
         """Every change set by set, in display order: (kind, before, after).
 
         kind is `added`, `moved`, `changed` or `removed`; a move replaces its removal and
-        addition. Ordered by date, stage, then time.
+        addition. Ordered by date, stage, then time. With `limit`, only the first `limit`
+        (a first upload of 100,000 sets need not sort them all to show 50).
         """
         moves = self.moves()
         moved_from = {m.before.key for m in moves}
         moved_to = {m.after.key for m in moves}
-        rows: list[tuple[str, Performance | None, Performance | None]] = []
-        rows += [("added", None, p) for p in self.added if not moves or p.key not in moved_to]
-        rows += [("moved", m.before, m.after) for m in moves]
-        rows += [("changed", u.before, u.after) for u in self.updated]
-        rows += [("removed", p, None) for p in self.removed
-                 if not moves or p.key not in moved_from]
+        rows: Iterable[tuple[str, Performance | None, Performance | None]] = chain(
+            (("added", None, p) for p in self.added if not moves or p.key not in moved_to),
+            (("moved", m.before, m.after) for m in moves),
+            (("changed", u.before, u.after) for u in self.updated),
+            (("removed", p, None) for p in self.removed
+             if not moves or p.key not in moved_from),
+        )
 
         def order(row: tuple[str, Performance | None, Performance | None]) -> tuple[str, ...]:
             p = row[2] or row[1]
             assert p is not None
             return (p.date, p.stage, p.start, p.performer)
 
-        rows.sort(key=order)
-        return rows
+        if limit is not None:
+            return heapq.nsmallest(limit, rows, key=order)
+        return sorted(rows, key=order)
+
+    def change_count(self) -> int:
+        """How many rows `changes()` has: each move is one row, not a removal and an addition."""
+        return len(self.added) + len(self.updated) + len(self.removed) - len(self.moves())
 
 
 def compute_plan(
     incoming: Iterable[Performance], stored: Iterable[Performance], *, merge: bool = False
 ) -> Plan:
-    """Diff a validated lineup against the sets stored for the dates it lists.
+    """Diff a validated lineup (its keys are unique) against the sets stored for its dates.
 
     `stored` may hold sets of other dates too; they are never touched.
     """
-    wanted = {p.key: p for p in incoming}
-    dates = sorted({p.date for p in wanted.values()})
-    covered = set(dates)
+    incoming = tuple(incoming)
+    covered = {p.date for p in incoming}
+    dates = sorted(covered)
     current = {p.key: p for p in stored if p.date in covered}
+    if not current:
+        # Nothing stored for these dates (a first upload): every set is new, and keying
+        # 100,000 of them only to find that out would cost a tenth of a second.
+        return Plan(dates=tuple(dates), added=incoming, merge=merge)
+    wanted = {p.key: p for p in incoming}
 
     added: list[Performance] = []
     updated: list[Update] = []
