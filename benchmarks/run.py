@@ -28,6 +28,7 @@ if str(ROOT) not in sys.path:  # run as a script from anywhere: the checkout's p
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.timing import (  # noqa: E402
+    alternated_medians,
     clean_env,
     machine,
     median_call,
@@ -122,12 +123,12 @@ class Bench:
         n = f"{self.records:,}"
         db = self.work / "upload.db"
         upload = [self.festival, "upload", "--db", str(db), str(self.lineup_file)]
-        first = median_process(upload, self.runs, env=self.env, before=self.fresh("upload.db"))
         base_db = self.work / "sqlite-utils.db"
         insert = [tool("sqlite-utils"), "insert", str(base_db), "performances",
                   str(self.lineup_file)]
-        base = median_process(insert, self.runs, env=self.env,
-                              before=self.fresh("sqlite-utils.db"))
+        first, base = alternated_medians(upload, insert, self.runs, env=self.env,
+                                         before_a=self.fresh("upload.db"),
+                                         before_b=self.fresh("sqlite-utils.db"))
         self.fresh("upload.db")()
         median_process(upload, 1, env=self.env, warmup=False)  # the store holds the lineup
         again = median_process(upload, self.runs, env=self.env)

@@ -51,6 +51,22 @@ def median_process(argv: Sequence[str], runs: int, *, env: dict[str, str] | None
     return statistics.median(run_time(argv, env=env, before=before) for _ in range(runs))
 
 
+def alternated_medians(
+    a: Sequence[str], b: Sequence[str], runs: int, *, env: dict[str, str] | None = None,
+    before_a: Callable[[], None] | None = None, before_b: Callable[[], None] | None = None,
+) -> tuple[float, float]:
+    """Median wall seconds of two commands run turn about (after one warm-up of each), so that
+    a burst of load on a shared machine falls on both alike."""
+    if WARMUP:
+        run_time(a, env=env, before=before_a)
+        run_time(b, env=env, before=before_b)
+    times_a, times_b = [], []
+    for _ in range(runs):
+        times_a.append(run_time(a, env=env, before=before_a))
+        times_b.append(run_time(b, env=env, before=before_b))
+    return statistics.median(times_a), statistics.median(times_b)
+
+
 def median_call(fn: Callable[[], object], runs: int) -> float:
     """Median seconds of calling `fn` in this process."""
     times = []
