@@ -9,7 +9,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from festival_cli.core.errors import NotFoundError, StoreError
+from festival_cli.core.errors import StoreError
 from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.problems import Problem
 from festival_cli.core.store import Progress, Store
@@ -116,16 +116,9 @@ class LocalTarget:
         return UploadResult(record=record, plan=None, warnings=warnings)
 
     def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
-        if ingestion_id is not None:
-            record = self.store.get_ingestion(ingestion_id)
-            if record is None:
-                raise NotFoundError(f"no ingestion with id '{ingestion_id}'")
-            ingestions = [record]
-        else:
-            ingestions = self.store.recent_ingestions(limit)
-        return StatusReport(
-            target=self.description, ingestions=ingestions, item_count=self.store.count()
-        )
+        return StatusReport(target=self.description,
+                            ingestions=self.store.ingestions(ingestion_id, limit),
+                            item_count=self.store.count())
 
     def close(self) -> None:
         self.store.close()

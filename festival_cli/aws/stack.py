@@ -20,7 +20,6 @@ from festival_cli.aws.session import AwsSession, describe_aws_error
 from festival_cli.core.errors import (
     IngestionFailed,
     LineupError,
-    NotFoundError,
     StackError,
 )
 from festival_cli.core.ingestion import Ingestion
@@ -212,13 +211,7 @@ class StackTarget:
 
     # -- status ----------------------------------------------------------------------------
     def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
-        if ingestion_id is not None:
-            record = self.store.get_ingestion(ingestion_id)
-            if record is None:
-                raise NotFoundError(f"no ingestion with id '{ingestion_id}' in stack {self.name}")
-            ingestions = [record]
-        else:
-            ingestions = self.store.recent_ingestions(limit)
+        ingestions = self.store.ingestions(ingestion_id, limit, where=f" in stack {self.name}")
         queue = self._depth(self.outputs.QueueUrl, in_flight=True)
         dead = self._depth(self.outputs.DeadLetterQueueUrl, in_flight=False)
         pending = self.pending_subscriptions()

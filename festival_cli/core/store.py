@@ -14,6 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
+from festival_cli.core.errors import NotFoundError
 from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.plan import Plan, compute_plan
@@ -97,6 +98,17 @@ class Store(ABC):
         festival, timezone = self.festival_info()
         sets = tuple(sorted(found.values(), key=Performance.chronological))
         return Lineup(sets, festival=festival, timezone=timezone)
+
+    def ingestions(self, ingestion_id: str | None = None, limit: int = 10, *,
+                   where: str = "") -> list[Ingestion]:
+        """The record of `ingestion_id` (NotFoundError naming `where` when there is none), or
+        the latest `limit` records (what `festival status` lists)."""
+        if ingestion_id is None:
+            return self.recent_ingestions(limit)
+        record = self.get_ingestion(ingestion_id)
+        if record is None:
+            raise NotFoundError(f"no ingestion with id '{ingestion_id}'{where}")
+        return [record]
 
     def festival_info(self) -> tuple[str | None, str | None]:
         """(festival name, time zone) of the latest succeeded ingestion that named them."""

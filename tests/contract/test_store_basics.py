@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from festival_cli.core.errors import NotFoundError
 from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.query import Query
 from festival_cli.core.store import Store
@@ -104,3 +105,18 @@ def test_recent_ingestions_honours_the_limit(store: Store, limit: int) -> None:
         store.save_ingestion(Ingestion(id=f"id{i}", file="x.json",
                                        started=f"2026-01-0{i + 1}T00:00:00+00:00"))
     assert [r.id for r in store.recent_ingestions(limit)] == ["id2", "id1"][:limit]
+
+
+def test_ingestions_gives_one_record_by_id_or_the_latest(store: Store) -> None:
+    first = Ingestion(id="first", file="a.json", started="2026-11-25T10:00:00+00:00")
+    second = Ingestion(id="second", file="b.json", started="2026-11-25T11:00:00+00:00")
+    store.save_ingestion(first)
+    store.save_ingestion(second)
+    assert [r.id for r in store.ingestions("first")] == ["first"]
+    assert [r.id for r in store.ingestions(limit=1)] == ["second"]
+
+
+def test_ingestions_of_an_unknown_id_says_where_it_looked(store: Store) -> None:
+    with pytest.raises(NotFoundError) as raised:
+        store.ingestions("nope", where=" in stack riverside")
+    assert str(raised.value) == "no ingestion with id 'nope' in stack riverside"
