@@ -12,6 +12,7 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import chain
 
 from festival_cli.core.model import Performance
@@ -69,8 +70,13 @@ class Plan:
     # -- what a person reads --------------------------------------------------------------
     def moves(self) -> list[Move]:
         """Removed + added pairs of the same performer, date and stage (the first of each)."""
+        return list(self._moves)
+
+    @cached_property
+    def _moves(self) -> tuple[Move, ...]:
+        # Paired once per plan: changes() and change_count() both need them.
         if not (self.removed and self.added):
-            return []  # nothing to pair (a first upload of 100,000 sets need not sort them)
+            return ()  # nothing to pair (a first upload of 100,000 sets need not sort them)
         removed_by: dict[tuple[str, str, str], list[Performance]] = {}
         for p in sorted(self.removed, key=Performance.chronological):
             removed_by.setdefault((p.performer, p.date, p.stage), []).append(p)
@@ -79,7 +85,7 @@ class Plan:
             candidates = removed_by.get((p.performer, p.date, p.stage))
             if candidates:
                 moves.append(Move(before=candidates.pop(0), after=p))
-        return moves
+        return tuple(moves)
 
     def changes(
         self, limit: int | None = None
@@ -90,7 +96,7 @@ class Plan:
         addition. Ordered by date, stage, then time. With `limit`, only the first `limit`
         (a first upload of 100,000 sets need not sort them all to show 50).
         """
-        moves = self.moves()
+        moves = self._moves
         moved_from = {m.before.key for m in moves}
         moved_to = {m.after.key for m in moves}
         rows: Iterable[tuple[str, Performance | None, Performance | None]] = chain(
@@ -112,7 +118,7 @@ class Plan:
 
     def change_count(self) -> int:
         """How many rows `changes()` has: each move is one row, not a removal and an addition."""
-        return len(self.added) + len(self.updated) + len(self.removed) - len(self.moves())
+        return len(self.added) + len(self.updated) + len(self.removed) - len(self._moves)
 
 
 def compute_plan(
