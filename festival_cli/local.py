@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError
-from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.problems import Problem
+from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
 from festival_cli.core.target import StatusReport, UploadResult
 from festival_cli.stores.sqlite import SqliteStore

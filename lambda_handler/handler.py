@@ -27,8 +27,8 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.ingest import ingest
-from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.pipeline import (
+from festival_cli.core.records import Ingestion
+from festival_cli.core.upload_contract import (
     MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
     TOKEN_METADATA,

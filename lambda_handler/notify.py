@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.records import Ingestion
 
 SUBJECT_LIMIT = 99  # SNS: under 100 characters, ASCII, no line breaks
 LIST_CAP = 50  # lines of each list in the body; the rest is counted

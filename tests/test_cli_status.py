@@ -11,7 +11,7 @@ import pytest
 from click.testing import Result
 
 from festival_cli.cli.render import health_lines
-from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.records import Ingestion
 from festival_cli.core.target import StatusReport
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import document, record

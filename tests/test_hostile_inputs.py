@@ -15,7 +15,7 @@ from moto.backends import get_backend
 from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
-from festival_cli.core.pipeline import UPLOAD_PREFIX, ingestion_id_for, upload_metadata
+from festival_cli.core.upload_contract import UPLOAD_PREFIX, ingestion_id_for, upload_metadata
 from festival_cli.stores.sqlite import SqliteStore
 from lambda_handler.handler import Pipeline
 from tests.aws.moto_world import ACCOUNT, World, fake_aws

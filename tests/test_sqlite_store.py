@@ -242,7 +242,7 @@ def test_a_plan_not_just_applied_here_is_never_remembered(sqlite_store: SqliteSt
 
 def test_a_record_quoting_a_lone_surrogate_is_stored_and_read_back(
         sqlite_store: SqliteStore) -> None:
-    from festival_cli.core.ingestion import Ingestion
+    from festival_cli.core.records import Ingestion
 
     record = Ingestion(id="x", file="f.json", errors=["performances[0].\ud800: unknown field"])
     sqlite_store.save_ingestion(record)

@@ -2,7 +2,7 @@
 
 `festival upload` validates the file here first (an invalid file is never sent), puts it under
 `uploads/` with a random upload token in its metadata (so its ingestion id is known at once,
-see core/pipeline.py), then follows the ingestion record the function writes until it is
+see core/upload_contract.py), then follows the ingestion record the function writes until it is
 succeeded, rejected or failed, or the timeout passes. `status` adds the queue, the dead-letter
 queue, the table's item count and the email subscriptions still waiting for confirmation.
 """
@@ -22,9 +22,11 @@ from festival_cli.core.errors import (
     LineupError,
     StackError,
 )
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.lineup import check_lineup
-from festival_cli.core.pipeline import (
+from festival_cli.core.records import Ingestion
+from festival_cli.core.store import Progress, Store
+from festival_cli.core.target import StatusReport, UploadResult
+from festival_cli.core.upload_contract import (
     UPLOAD_PREFIX,
     UPLOAD_SUFFIX,
     file_size_problems,
@@ -32,8 +34,6 @@ from festival_cli.core.pipeline import (
     size_problems,
     upload_metadata,
 )
-from festival_cli.core.store import Progress, Store
-from festival_cli.core.target import StatusReport, UploadResult
 from festival_cli.stores.dynamodb import DynamoStore
 
 POLL_SECONDS = 2.0

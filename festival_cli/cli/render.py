@@ -20,10 +20,10 @@ from typing import TYPE_CHECKING
 from festival_cli.cli.console import answer, message, plain
 
 if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as little as it can
-    from festival_cli.core.ingestion import Ingestion
     from festival_cli.core.model import Performance
     from festival_cli.core.plan import Plan
     from festival_cli.core.problems import Problem
+    from festival_cli.core.records import Ingestion
     from festival_cli.core.target import StatusReport
 
     Change = tuple[str, Performance | None, Performance | None]

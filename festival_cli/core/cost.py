@@ -36,7 +36,7 @@ from festival_cli.core.model import (
     ATTR_START,
     Performance,
 )
-from festival_cli.core.pipeline import MAX_SETS_PER_FILE
+from festival_cli.core.upload_contract import MAX_SETS_PER_FILE
 
 KB = 1024
 GB = 1024**3

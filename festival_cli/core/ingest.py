@@ -6,12 +6,12 @@ import logging
 from dataclasses import dataclass, replace
 
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
-from festival_cli.core.ingestion import Ingestion, new_ingestion_id
 from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.model import Performance
-from festival_cli.core.pipeline import file_size_problems, size_problems
 from festival_cli.core.plan import Plan
+from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
+from festival_cli.core.upload_contract import file_size_problems, size_problems
 
 log = logging.getLogger(__name__)
 

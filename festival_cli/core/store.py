@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import chain
 
 from festival_cli.core.errors import NotFoundError
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.plan import Plan, compute_plan
 from festival_cli.core.query import KeyRead, Query
+from festival_cli.core.records import Ingestion
 
 # Called as work advances: (items done, items in all).
 Progress = Callable[[int, int], None]

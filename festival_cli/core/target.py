@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.plan import Plan
 from festival_cli.core.problems import Problem
+from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 
 

@@ -27,7 +27,6 @@ from typing import Any, Literal
 from botocore.exceptions import BotoCoreError, ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.model import (
     ATTR_DATE,
     ATTR_END,
@@ -40,6 +39,7 @@ from festival_cli.core.model import (
 )
 from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
+from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores.dynamodb_schema import (
     ATTR_EXPIRES_AT,

@@ -25,10 +25,10 @@ from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError, TransientStoreError
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
+from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 
 log = logging.getLogger(__name__)

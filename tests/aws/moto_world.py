@@ -21,7 +21,7 @@ import pytest
 from moto import mock_aws
 from moto.core import DEFAULT_ACCOUNT_ID
 
-from festival_cli.core.pipeline import UPLOAD_PREFIX, UPLOAD_SUFFIX
+from festival_cli.core.upload_contract import UPLOAD_PREFIX, UPLOAD_SUFFIX
 from festival_cli.stores.dynamodb import DynamoStore
 from festival_cli.stores.dynamodb_schema import INGESTIONS, PERFORMANCES, table_definition
 

@@ -9,10 +9,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan, compute_plan
 from festival_cli.core.query import KeyRead, Query
+from festival_cli.core.records import Ingestion
 from festival_cli.stores.dynamodb import DynamoStore, from_item, to_item
 from tests.aws.moto_world import RequestCounter, World
 from tests.factories import big_lineup, lineup, perf

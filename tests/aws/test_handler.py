@@ -14,13 +14,13 @@ from botocore.exceptions import ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError
 from festival_cli.core.model import Performance
-from festival_cli.core.pipeline import (
+from festival_cli.core.plan import Plan
+from festival_cli.core.upload_contract import (
     MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
     ingestion_id_for,
     upload_metadata,
 )
-from festival_cli.core.plan import Plan
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import RequestCounter, World
 from tests.factories import big_document, document, record

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.records import Ingestion
 from lambda_handler.notify import SUBJECT_LIMIT, body_for, line_count, subject_for
 
 COUNTS = {"performances": 14, "added": 3, "updated": 1, "removed": 0, "unchanged": 10}

@@ -16,8 +16,8 @@ from festival_cli.core.errors import (
     StackError,
     StoreError,
 )
-from festival_cli.core.ingestion import Ingestion
-from festival_cli.core.pipeline import (
+from festival_cli.core.records import Ingestion
+from festival_cli.core.upload_contract import (
     MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
     MERGE_METADATA,

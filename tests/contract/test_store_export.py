@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from festival_cli.core.ingestion import Ingestion
 from festival_cli.core.query import Query
+from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Store
 from tests.factories import lineup, perf
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from cfnlint.decode import cfn_yaml
 
-from festival_cli.core.pipeline import UPLOAD_PREFIX, UPLOAD_SUFFIX
+from festival_cli.core.upload_contract import UPLOAD_PREFIX, UPLOAD_SUFFIX
 from festival_cli.stores import dynamodb_schema as schema
 from tests.deploy.conftest import OUTPUTS
 

@@ -25,7 +25,7 @@ from festival_cli.core.cost import (
     mix_profiles,
 )
 from festival_cli.core.errors import UsageError
-from festival_cli.core.ingestion import Ingestion
+from festival_cli.core.records import Ingestion
 
 HEADERS = ("service", "what", "quantity a month", "USD", "after free tier")
 
