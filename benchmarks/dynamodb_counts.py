@@ -1,7 +1,7 @@
 """DynamoDB requests counted in moto: per ingest, per revision, per query, against the floor.
 
 moto answers but does not throttle or bill, so only request counts are meaningful here, never
-times or capacity (see MOTO-NOTES.md): the floor of a write is ceil(items / 25) BatchWriteItem
+times or capacity (see docs/moto-notes.md): the floor of a write is ceil(items / 25) BatchWriteItem
 calls, of a read one Query per page of at most 1 MB (per key range read).
 """
 

@@ -1,4 +1,4 @@
-"""Every rule of the lineup format (DESIGN.md "The lineup file"), one row each, and the whole-file
+"""Every rule of the lineup format (docs/design.md "The lineup file"), one row each, and the whole-file
 behaviour around them: reject whole, every problem at once, aliases, BOM, strict."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Contract: a lineup file is the whole lineup of its dates (DESIGN.md "Lineup revisions")."""
+"""Contract: a lineup file is the whole lineup of its dates (docs/design.md "Revisions")."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
                         execute_change_set)
     monkeypatch.setattr(FakeBucket, "get_permission", _over_tls(FakeBucket.get_permission))
     with warnings.catch_warnings():
-        # moto warns about every resource type its CloudFormation skips (see MOTO-NOTES.md)
+        # moto warns about every resource type its CloudFormation skips (see docs/moto-notes.md)
         warnings.simplefilter("ignore", UserWarning)
         with fake_aws(monkeypatch):
             yield
