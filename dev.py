@@ -3,6 +3,8 @@
 
     python3 dev.py demo    # ingest examples/lineup.json into a local store, query it, show a day
     python3 dev.py test    # ruff, mypy, import contracts, template checks, the test suite
+    python3 dev.py test --quick   # the inner loop: ruff, then the tests that need no moto,
+                                  # subprocess, browser or pre-commit (under a minute)
 
 Both create `.venv` (with the dev extra) on first use, and refresh it when pyproject.toml changes.
 """
@@ -56,6 +58,11 @@ def demo() -> int:
 
 def test(extra: list[str]) -> int:
     ensure_venv()
+    if "--quick" in extra:
+        rest = [a for a in extra if a != "--quick"]
+        if run(BIN / "ruff", "check", ".", check=False) != 0:
+            return 1
+        return run(BIN / "python", "-m", "pytest", "-m", "not world", *rest, check=False)
     checks: list[tuple[str | Path, ...]] = [
         (BIN / "ruff", "check", "."),
         (BIN / "mypy",),

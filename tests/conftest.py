@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import functools
+import re
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -64,3 +66,32 @@ def cli() -> Callable[..., Result]:
         return CliRunner().invoke(app, [str(a) for a in args], env=env)
 
     return run
+
+
+# -- the fast subset (`python3 dev.py test --quick`) -----------------------------------------
+# A test belongs to the "world" (left out of --quick) when it needs moto, a subprocess, a browser
+# or pre-commit: it lives in tests/aws or tests/deploy, runs the contract suite against DynamoDB,
+# or its module imports one of those tools. Decided here once, so a new test file needs no marker.
+_WORLD_DIRS = ("aws", "deploy", "browser")
+_WORLD_IMPORTS = re.compile(r"^\s*(?:import|from)\s+(?:subprocess|moto|selenium)\b", re.MULTILINE)
+
+
+def needs_world(path: Path, params: Mapping[str, object]) -> bool:
+    """Is a test of module `path`, parametrized with `params`, left out of --quick?"""
+    return params.get("backend") == "dynamodb" or _module_needs_world(path)
+
+
+@functools.cache
+def _module_needs_world(path: Path) -> bool:
+    tests = Path(__file__).parent
+    relative = path.relative_to(tests) if path.is_relative_to(tests) else path
+    if relative.parts and relative.parts[0] in _WORLD_DIRS:
+        return True
+    return bool(_WORLD_IMPORTS.search(path.read_text(encoding="utf-8")))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if needs_world(item.path, callspec.params if callspec is not None else {}):
+            item.add_marker(pytest.mark.world)

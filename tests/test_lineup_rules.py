@@ -1,5 +1,5 @@
-"""Every rule of the lineup format (docs/design.md "The lineup file"), one row each, and the whole-file
-behaviour around them: reject whole, every problem at once, aliases, BOM, strict."""
+"""Every rule of the lineup format (docs/design.md "The lineup file"), one row each, and the
+whole-file behaviour around them: reject whole, every problem at once, aliases, BOM, strict."""
 
 from __future__ import annotations
 

@@ -83,7 +83,7 @@ def _file(lineup: Lineup) -> bytes:
 
 
 def _questions(lineup: Lineup, draw: st.DataObject) -> list[Query]:
-    """One question of each selector of docs/design.md "Queries", aimed at a set the lineup holds."""
+    """One question of each selector (docs/design.md "Queries"), aimed at a set the lineup holds."""
     p = draw.draw(st.sampled_from(lineup.performances))
     day = draw.draw(st.sampled_from(sorted({q.date for q in lineup.performances})))
     until = p.ends_at.isoformat(timespec="minutes")
