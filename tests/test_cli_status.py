@@ -12,8 +12,8 @@ from click.testing import Result
 
 from festival_cli.cli.render import health_lines
 from festival_cli.core.records import Ingestion
-from festival_cli.core.target import StatusReport
 from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.targets.base import StatusReport
 from tests.factories import document, record
 
 Cli = Callable[..., Result]

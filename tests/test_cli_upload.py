@@ -11,8 +11,8 @@ import pytest
 from click.testing import Result
 
 from festival_cli.cli.commands.upload import PROGRESS_MIN, ProgressBar
-from festival_cli.local import LocalTarget
 from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.targets.local import LocalTarget
 from tests.factories import document, perf, record
 
 Cli = Callable[..., Result]

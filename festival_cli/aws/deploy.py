@@ -20,8 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from festival_cli.aws.changesets import describe_stack, outputs_of
 from festival_cli.aws.package import Package, build_package, source_root
-from festival_cli.aws.stack import describe_stack, outputs_of
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
 
 log = logging.getLogger(__name__)

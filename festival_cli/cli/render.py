@@ -24,7 +24,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as lit
     from festival_cli.core.plan import Plan
     from festival_cli.core.problems import Problem
     from festival_cli.core.records import Ingestion
-    from festival_cli.core.target import StatusReport
+    from festival_cli.targets.base import StatusReport
 
     Change = tuple[str, Performance | None, Performance | None]
 

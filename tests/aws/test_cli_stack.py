@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from festival_cli.aws.stack import StackTarget
 from festival_cli.cli.app import app
+from festival_cli.targets.stack import StackTarget
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import World, create_stack
 from tests.factories import document, record

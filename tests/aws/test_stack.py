@@ -8,7 +8,6 @@ import pytest
 from botocore.stub import Stubber
 
 from festival_cli.aws.session import AwsSession
-from festival_cli.aws.stack import StackTarget, object_name
 from festival_cli.core.errors import (
     IngestionFailed,
     LineupError,
@@ -24,6 +23,7 @@ from festival_cli.core.upload_contract import (
     TOKEN_METADATA,
     ingestion_id_for,
 )
+from festival_cli.targets.stack import StackTarget, object_name
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import World, create_stack
 from tests.factories import big_document, document, record

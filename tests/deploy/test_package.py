@@ -54,7 +54,7 @@ def test_holds_the_dynamodb_store_and_schema(real: Package) -> None:
 
 
 @pytest.mark.parametrize("excluded", ["festival_cli/cli/", "festival_cli/aws/",
-                                      "festival_cli/stores/sqlite.py", "festival_cli/local.py"])
+                                      "festival_cli/stores/sqlite.py", "festival_cli/targets/"])
 def test_holds_nothing_of_the_cli(real: Package, excluded: str) -> None:
     assert not [name for name in real.files if name.startswith(excluded)]
 

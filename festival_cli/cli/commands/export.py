@@ -19,6 +19,7 @@ from typing import Annotated
 import typer
 
 from festival_cli.cli.console import answer, message
+from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, StackOption
 from festival_cli.cli.render import performances_csv
 from festival_cli.cli.selectors import (
@@ -31,7 +32,6 @@ from festival_cli.cli.selectors import (
     ToOption,
     selection_queries,
 )
-from festival_cli.cli.target import open_target
 from festival_cli.core.calendar import known_zone, to_ics
 from festival_cli.core.errors import FestivalError
 from festival_cli.core.model import Lineup

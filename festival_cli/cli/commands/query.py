@@ -12,6 +12,7 @@ playing at that time, including one that began the evening before.
 from __future__ import annotations
 
 from festival_cli.cli.console import answer, message
+from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, OutputOption, StackOption, TableOutput
 from festival_cli.cli.selectors import (
     AtOption,
@@ -23,7 +24,6 @@ from festival_cli.cli.selectors import (
     ToOption,
     selection_query,
 )
-from festival_cli.cli.target import open_target
 
 
 def command(

@@ -15,8 +15,8 @@ from typing import Annotated
 import typer
 
 from festival_cli.cli.console import answer
+from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, StackOption
-from festival_cli.cli.target import open_target
 
 
 class StatusOutput(StrEnum):

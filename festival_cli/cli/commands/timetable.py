@@ -14,8 +14,8 @@ from typing import Annotated
 import typer
 
 from festival_cli.cli.console import answer, message, out, plain
+from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, StackOption
-from festival_cli.cli.target import open_target
 from festival_cli.core.timetable import DEFAULT_DAY_STARTS, DEFAULT_STEP, Timetable, load_timetable
 
 

@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from festival_cli.cli.console import answer, plain
+from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
-from festival_cli.cli.target import open_target
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
 
-    from festival_cli.core.target import UploadResult
+    from festival_cli.targets.base import UploadResult
 
 LIST_CHANGES_MAX = 50  # more changes than this are counted, not listed (status ID lists them)
 PROGRESS_MIN = 5_000  # smaller files are ingested before a progress bar would be seen

@@ -16,6 +16,7 @@ from dataclasses import dataclass, fields
 from pathlib import PurePath
 from typing import Any
 
+from festival_cli.aws.changesets import describe_stack, outputs_of
 from festival_cli.aws.session import AwsSession, describe_aws_error
 from festival_cli.core.errors import (
     IngestionFailed,
@@ -25,7 +26,6 @@ from festival_cli.core.errors import (
 from festival_cli.core.lineup import check_lineup
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
-from festival_cli.core.target import StatusReport, UploadResult
 from festival_cli.core.upload_contract import (
     UPLOAD_PREFIX,
     UPLOAD_SUFFIX,
@@ -35,6 +35,7 @@ from festival_cli.core.upload_contract import (
     upload_metadata,
 )
 from festival_cli.stores.dynamodb import DynamoStore
+from festival_cli.targets.base import StatusReport, UploadResult
 
 POLL_SECONDS = 2.0
 PENDING_CONFIRMATION = "PendingConfirmation"
@@ -55,23 +56,6 @@ class StackOutputs:
     @classmethod
     def names(cls) -> list[str]:
         return [f.name for f in fields(cls)]
-
-
-def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
-    """The stack as describe_stacks gives it, or None when there is no such stack."""
-    import botocore.exceptions
-
-    try:
-        stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
-    except botocore.exceptions.ClientError as exc:
-        if "does not exist" in str(exc):
-            return None
-        raise
-    return stacks[0] if stacks else None
-
-
-def outputs_of(description: dict[str, Any]) -> dict[str, str]:
-    return {o["OutputKey"]: o["OutputValue"] for o in description.get("Outputs") or []}
 
 
 def read_outputs(cloudformation: Any, name: str, region: str) -> StackOutputs:

@@ -13,8 +13,8 @@ from festival_cli.core.errors import StoreError
 from festival_cli.core.problems import Problem
 from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
-from festival_cli.core.target import StatusReport, UploadResult
 from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.targets.base import StatusReport, UploadResult
 
 DB_NAME = "festival.db"
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from festival_cli.core.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from festival_cli.core.target import Target
+    from festival_cli.targets.base import Target
 
 
 @contextmanager
@@ -20,11 +20,11 @@ def open_target(stack: str | None, db: Path | None) -> Iterator[Target]:
     if stack is not None and db is not None:
         raise UsageError("give either --stack or --db, not both")
     if stack:
-        from festival_cli.aws.stack import StackTarget  # boto3 only when a stack is asked for
+        from festival_cli.targets.stack import StackTarget  # boto3 only when a stack is asked for
 
         target: Target = StackTarget.from_stack_name(stack)
     else:
-        from festival_cli.local import LocalTarget
+        from festival_cli.targets.local import LocalTarget
 
         target = LocalTarget.open(db)
     try:
