@@ -110,12 +110,25 @@ def test_the_other_selectors_work_as_in_query(day_db: str) -> None:
         "Aurora Fields", "Neon Tide", "The Midnight Parade"]
 
 
-def test_without_a_selector_nothing_is_exported(day_db: str) -> None:
-    result = export(day_db)
+def test_without_a_selector_every_stored_set_is_exported(day_db: str) -> None:
+    whole, dated = export(day_db), export(day_db, *every_date())
+
+    assert whole.exit_code == 0, whole.output
+    assert whole.stdout == dated.stdout
+    assert len(json.loads(whole.stdout)["performances"]) == len(day_sets())
+
+
+def test_without_a_selector_an_empty_store_exports_an_empty_document(tmp_path: Path) -> None:
+    result = export(str(tmp_path / "empty.db"), "--output", "csv")
+
+    assert result.exit_code == 0
+    assert result.stdout.splitlines() == ["performer,stage,date,start,end,popularity"]
+
+
+def test_a_selector_that_makes_no_sense_alone_is_still_a_usage_error(day_db: str) -> None:
+    result = export(day_db, "--at", "21:00")
 
     assert result.exit_code == 2
-    assert result.stderr == (
-        "error: say what to look for: --performer, --stage with --from/--to, or --date\n")
     assert result.stdout == ""
 
 

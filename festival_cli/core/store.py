@@ -37,6 +37,12 @@ class Store(ABC):
         """Write `plan.puts` and delete `plan.deletes`, all or (for SQLite) nothing."""
 
     @abstractmethod
+    def _dates(self) -> Iterable[str]:
+        """Every date that holds stored sets, in any order, without reading the sets (SQLite
+        walks its date index; DynamoDB reads its register of dates). May name a date whose
+        last sets an interrupted write removed, never miss one that holds sets."""
+
+    @abstractmethod
     def save_ingestion(self, record: Ingestion) -> None:
         """Create or replace an ingestion record."""
 
@@ -71,6 +77,11 @@ class Store(ABC):
         """The answer to `query`, with the semantics and order of core.query."""
         return query.answer(chain.from_iterable(self._read(r) for r in query.reads()))
 
+    def stored_dates(self) -> list[str]:
+        """Every date that holds stored sets, in order: each can then be read with one Query
+        (`stored_on`), so the whole lineup is read without a scan (export, publish)."""
+        return sorted(set(self._dates()))
+
     def stored_on(self, dates: Iterable[str]) -> list[Performance]:
         """Every stored set of these dates, read through the `Date-Time` index."""
         return list(chain.from_iterable(self._read(KeyRead("Date-Time", d)) for d in dates))
@@ -91,10 +102,14 @@ class Store(ABC):
                 progress(len(lineup.performances), len(lineup.performances))
             return plan
 
-    def export(self, queries: Iterable[Query]) -> Lineup:
-        """The sets any of `queries` selects, once each and in order, as a lineup named with
-        the festival and time zone of the latest ingestion (what `festival export` writes)."""
-        found = {p.key: p for q in queries for p in self.query(q)}
+    def export(self, queries: Iterable[Query] | None = None) -> Lineup:
+        """The sets any of `queries` selects (None: every stored set, read date by date), once
+        each and in order, as a lineup named with the festival and time zone of the latest
+        ingestion (what `festival export` writes)."""
+        if queries is None:
+            found = {p.key: p for p in self.stored_on(self.stored_dates())}
+        else:
+            found = {p.key: p for q in queries for p in self.query(q)}
         festival, timezone = self.festival_info()
         sets = tuple(sorted(found.values(), key=Performance.chronological))
         return Lineup(sets, festival=festival, timezone=timezone)
@@ -116,6 +131,17 @@ class Store(ABC):
             if record.state == "succeeded" and (record.festival or record.timezone):
                 return record.festival, record.timezone
         return None, None
+
+    @staticmethod
+    def _dates_touched(plan: Plan) -> tuple[set[str], set[str]]:
+        """(dates the plan writes sets to, dates it leaves without any set): what a backend
+        that keeps a register of dates adds before writing and takes off after deleting.
+        A plan of `compute_plan` lists every set its dates keep (as added, updated or
+        unchanged), and a merge deletes nothing, so a date is left empty only when all its sets
+        are deleted."""
+        filled = {p.date for p in plan.puts}
+        kept = filled | {p.date for p in plan.unchanged}
+        return filled, {p.date for p in plan.deletes} - kept
 
     def __enter__(self) -> Store:
         return self

@@ -1,6 +1,8 @@
 """The store of a deployed stack: DynamoDB tables `Performances` and `Ingestions`.
 
-Reads are Queries on the table or one index, page by page (never a Scan). A plan is written
+Reads are Queries on the table or one index, page by page (never a Scan); the dates that hold
+sets are kept in a register item (stores.dynamodb_register), so the whole lineup is one Query
+per date. A plan is written
 with BatchWriteItem, 25 requests each, one request per key; `UnprocessedItems` and throttling
 are retried with exponential backoff and full jitter, up to a bound, then `TransientStoreError`
 says how many items are still unwritten (nothing is dropped silently). Unlike SQLite a plan is
@@ -41,6 +43,7 @@ from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
+from festival_cli.stores import dynamodb_register as register
 from festival_cli.stores.dynamodb_schema import (
     ATTR_EXPIRES_AT,
     ATTR_INGESTION_ID,
@@ -258,8 +261,26 @@ class DynamoStore(Store):
                 return
             request["ExclusiveStartKey"] = last
 
+    def _dates(self) -> list[str]:
+        with translated("read the register of stored dates"):
+            return register.dates_of(self.client.get_item(
+                **register.read_request(self.ingestions_table)))
+
     # -- writing ---------------------------------------------------------------------------
+    def _note_dates(self, dates: set[str], *, add: bool) -> None:
+        request = register.change_request(self.ingestions_table, dates, add=add)
+        if request is not None:
+            with translated("update the register of stored dates"):
+                self.client.update_item(**request)
+
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
+        # The register never misses a date with sets: add before writing, remove after.
+        filled, emptied = self._dates_touched(plan)
+        self._note_dates(filled, add=True)
+        self._write_plan(plan, progress)
+        self._note_dates(emptied, add=False)
+
+    def _write_plan(self, plan: Plan, progress: Progress | None) -> None:
         # One request per key: DynamoDB refuses a batch naming a key twice, so fold first.
         requests: dict[tuple[str, str], dict[str, Any]] = {}
         for p in plan.deletes:

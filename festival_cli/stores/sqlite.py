@@ -90,6 +90,16 @@ _KEY_COLUMNS = {
     "Date-Popularity": ("date", "popularity"),
 }
 
+# The next date after the last one found, through the `date_time` index, until there is none.
+_DISTINCT_DATES = """
+    WITH RECURSIVE found(date) AS (
+        SELECT min(date) FROM performances
+        UNION ALL
+        SELECT (SELECT min(date) FROM performances WHERE date > found.date)
+        FROM found WHERE found.date IS NOT NULL
+    )
+    SELECT date FROM found WHERE date IS NOT NULL"""
+
 _PUT = (
     "INSERT OR REPLACE INTO performances "
     "(performer, date_start_time, stage, date, start_time, end_time, popularity) "
@@ -238,6 +248,11 @@ class SqliteStore(Store):
         sql, params = self.sql_for(read)
         with self._translated():
             return [Performance(*row) for row in self._db.execute(sql, params)]
+
+    def _dates(self) -> list[str]:
+        # One index seek per distinct date (a skip-scan by hand), not a walk of every row.
+        with self._translated():
+            return [day for (day,) in self._db.execute(_DISTINCT_DATES)]
 
     def count(self) -> int:
         with self._translated():

@@ -159,3 +159,25 @@ def test_timetable_of_the_stack_is_the_one_of_a_local_store(
     assert remote.exit_code == 0, remote.output
     assert "Aurora Fields" in remote.stdout and "Brass Tide" in remote.stdout
     assert remote.stdout == local.stdout
+
+
+def test_export_with_no_selector_reads_every_stored_date_of_the_stack_without_a_scan(
+        world: World, pipeline: Pipeline, stack: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from moto.dynamodb.responses import DynamoHandler
+
+    world.put("uploads/lineup.json", document(
+        record(), record(performer="Brass Tide", date="2026-07-11", popularity=None)))
+    run_function(world)
+    scans: list[object] = []
+    real_scan = DynamoHandler.scan
+
+    def watched(self: Any) -> Any:
+        scans.append(self)
+        return real_scan(self)
+
+    monkeypatch.setattr(DynamoHandler, "scan", watched)
+    result = run("export", "--stack", stack, "--output", "json")
+    assert result.exit_code == 0, result.output
+    assert [(p["performer"], p["date"]) for p in json.loads(result.stdout)["performances"]] == [
+        ("Aurora Fields", "2026-07-10"), ("Brass Tide", "2026-07-11")]
+    assert scans == []

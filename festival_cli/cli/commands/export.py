@@ -1,7 +1,8 @@
 """Export the selected sets as a lineup file (JSON, re-importable as it is), CSV or iCalendar.
 
-Select with the query selectors (--date may be given several times); a full export would need
-a scan of the table, so a selector is required. The document goes to stdout, or with --file
+Select with the query selectors (--date may be given several times); with none, every stored
+set is exported (a backup, a hand-over, the whole festival's calendar), read date by date from
+the register of stored dates, never with a scan. The document goes to stdout, or with --file
 atomically to that file.
 """
 
@@ -62,8 +63,11 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
-    queries = selection_queries(performer=performer, stage=stage, start=start, end=end,
-                                dates=date, at=at, min_popularity=min_popularity)
+    selectors = (performer, stage, start, end, date, at, min_popularity)
+    # No selector at all: the whole stored lineup (None); any selector is checked as in query.
+    queries = None if all(s is None or s == [] for s in selectors) else selection_queries(
+        performer=performer, stage=stage, start=start, end=end, dates=date, at=at,
+        min_popularity=min_popularity)
     with open_target(stack, db) as target:
         lineup = target.store.export(queries)
     if output is ExportOutput.ics and lineup.timezone and known_zone(lineup.timezone) is None:
