@@ -1,64 +1,43 @@
 """Deploying the pipeline and taking it down: what `festival deploy` and `festival destroy` do.
 
 `deploy` builds the function package, uploads it (once: it is named by its sha256) to a
-private artifact bucket created on first use, creates or updates the stack through a change set,
-reports the stack's events while it works, and returns the stack's outputs. `destroy` empties
-the upload bucket and deletes the stack. Both talk to AWS through one `boto3.Session`, given by
-the caller (an AwsSession), whose clients are made on first use.
+private artifact bucket created on first use (aws/artifacts.py), creates or updates the stack
+through a change set, reports the stack's events while it works (aws/changesets.py), and returns
+the stack's outputs. `destroy` empties the upload bucket and deletes the stack. Both talk to AWS
+through one `boto3.Session`, given by the caller (an AwsSession), whose clients are made on first
+use.
 """
 
 from __future__ import annotations
 
-import json
-import logging
 import re
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Literal
 
-from festival_cli.aws.changesets import describe_stack, outputs_of
+from festival_cli.aws.artifacts import ensure_artifact_bucket, upload_package
+from festival_cli.aws.changesets import (
+    SETTLED_OK,
+    EventWatcher,
+    OnEvent,
+    change_set_ready,
+    create_change_set,
+    describe_stack,
+    failure_message,
+    outputs_of,
+    ready_for_change,
+    wait_until_settled,
+)
 from festival_cli.aws.package import Package, build_package, source_root
+from festival_cli.aws.session import Clients, Notify, ignore
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
 
-log = logging.getLogger(__name__)
-
-CAPABILITIES = ["CAPABILITY_IAM"]
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")  # CloudFormation's own rule
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the template's AllowedPattern
 DEFAULT_POLL_SECONDS = 5.0
-
-# The two ways CloudFormation says a change set would change nothing: real AWS fails the change
-# set with this reason; moto (and CreateStack-style validation) refuses to create it at all.
-NO_CHANGES = ("didn't contain changes", "No updates are to be performed")
-
-SETTLED_OK = {"CREATE_COMPLETE", "UPDATE_COMPLETE", "DELETE_COMPLETE", "IMPORT_COMPLETE"}
-# Statuses from which an update can start.
-UPDATABLE = {
-    "CREATE_COMPLETE",
-    "UPDATE_COMPLETE",
-    "UPDATE_ROLLBACK_COMPLETE",
-    "IMPORT_COMPLETE",
-    "IMPORT_ROLLBACK_COMPLETE",
-}
-
-
-@dataclass(frozen=True)
-class StackEvent:
-    """One line of a stack's history: a resource (or the stack) entering a status."""
-
-    timestamp: datetime
-    logical_id: str
-    resource_type: str
-    status: str
-    reason: str | None = None
-
-    @property
-    def failed(self) -> bool:
-        return self.status.endswith("_FAILED")
 
 
 @dataclass(frozen=True)
@@ -86,23 +65,6 @@ class StackSummary:
 
 class DestroyDeclined(DeployError):
     """The person did not confirm the deletion; nothing was deleted."""
-
-
-Notify = Callable[[str], None]
-OnEvent = Callable[[StackEvent], None]
-
-
-def _ignore(_: Any) -> None:
-    return None
-
-
-class Clients(Protocol):
-    """Where deploy gets its AWS clients: festival_cli.aws.session.AwsSession, or a fake."""
-
-    @property
-    def region(self) -> str: ...
-
-    def client(self, service: str) -> Any: ...
 
 
 @contextmanager
@@ -135,172 +97,6 @@ def check_stack_name(stack: str) -> None:
         )
 
 
-# ---- the artifact bucket --------------------------------------------------------------------
-
-
-def artifact_bucket_name(account: str, region: str) -> str:
-    return f"festival-artifacts-{account}-{region}"
-
-
-def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = _ignore) -> str:
-    """The artifact bucket of this account and region, created private and encrypted if missing."""
-    import botocore.exceptions
-
-    s3 = aws.client("s3")
-    bucket = artifact_bucket_name(account, aws.region)
-    try:
-        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
-        return bucket
-    except botocore.exceptions.ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if code in {"403", "AccessDenied", "Forbidden"}:
-            raise DeployError(
-                f"artifact bucket {bucket} exists but is not this account's (or not readable)"
-            ) from None
-        if code not in {"404", "NoSuchBucket", "NotFound"}:
-            raise
-    create: dict[str, Any] = {"Bucket": bucket}
-    if aws.region != "us-east-1":  # us-east-1 refuses an explicit LocationConstraint
-        create["CreateBucketConfiguration"] = {"LocationConstraint": aws.region}
-    s3.create_bucket(**create)
-    s3.put_public_access_block(
-        Bucket=bucket,
-        PublicAccessBlockConfiguration={
-            "BlockPublicAcls": True,
-            "IgnorePublicAcls": True,
-            "BlockPublicPolicy": True,
-            "RestrictPublicBuckets": True,
-        },
-    )
-    s3.put_bucket_ownership_controls(
-        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
-    )
-    s3.put_bucket_encryption(
-        Bucket=bucket,
-        ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
-        },
-    )
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
-    notify(f"created artifact bucket {bucket} (private, encrypted, TLS only)")
-    return bucket
-
-
-def tls_only_policy(bucket: str) -> dict[str, Any]:
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "DenyPlainHttp",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }
-        ],
-    }
-
-
-def upload_package(aws: Clients, bucket: str, account: str, package: Package) -> bool:
-    """Put the package under its content-named key unless it is already there; True if put."""
-    import botocore.exceptions
-
-    s3 = aws.client("s3")
-    try:
-        s3.head_object(Bucket=bucket, Key=package.key, ExpectedBucketOwner=account)
-        return False
-    except botocore.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
-            raise
-    s3.put_object(
-        Bucket=bucket,
-        Key=package.key,
-        Body=package.data,
-        ContentType="application/zip",
-        ExpectedBucketOwner=account,
-    )
-    return True
-
-
-# ---- stack state ----------------------------------------------------------------------------
-
-
-class EventWatcher:
-    """Reports the events a stack gains after it is created, oldest first, each once."""
-
-    def __init__(self, cfn: Any, stack: str) -> None:
-        self.cfn = cfn
-        self.stack = stack
-        self.seen: set[str] = set()
-        self.events: list[StackEvent] = []  # reported so far, oldest first
-
-    def mark_existing(self) -> None:
-        """Treat every event the stack has now as already seen (it belongs to earlier runs)."""
-        for raw in self._newest_first():
-            self.seen.add(raw["EventId"])
-
-    def poll(self, on_event: OnEvent) -> None:
-        fresh = []
-        for raw in self._newest_first():
-            if raw["EventId"] in self.seen:
-                break  # everything older was reported before
-            fresh.append(raw)
-        for raw in reversed(fresh):
-            self.seen.add(raw["EventId"])
-            event = StackEvent(
-                timestamp=raw["Timestamp"],
-                logical_id=raw.get("LogicalResourceId", ""),
-                resource_type=raw.get("ResourceType", ""),
-                status=raw.get("ResourceStatus", ""),
-                reason=raw.get("ResourceStatusReason"),
-            )
-            self.events.append(event)
-            on_event(event)
-
-    def _newest_first(self) -> Iterator[dict[str, Any]]:
-        paginator = self.cfn.get_paginator("describe_stack_events")
-        for page in paginator.paginate(StackName=self.stack):
-            yield from page.get("StackEvents", [])
-
-    def failures(self) -> list[StackEvent]:
-        """The failed resources of this run, root causes before cancellations."""
-        failed = [e for e in self.events if e.failed and e.reason]
-        resources = [e for e in failed if e.resource_type != "AWS::CloudFormation::Stack"]
-        chosen = resources or failed  # moto reports stack-level events only
-        causes = [e for e in chosen if "cancelled" not in (e.reason or "")]
-        return causes + [e for e in chosen if e not in causes]
-
-
-def wait_until_settled(
-    cfn: Any,
-    stack_id: str,
-    watcher: EventWatcher,
-    on_event: OnEvent,
-    poll_interval: float,
-    sleep: Callable[[float], None],
-) -> str:
-    """Report events until the stack leaves its *_IN_PROGRESS status; return the final one."""
-    while True:
-        watcher.poll(on_event)
-        description = describe_stack(cfn, stack_id)
-        status = "DELETE_COMPLETE" if description is None else description["StackStatus"]
-        if not status.endswith("_IN_PROGRESS"):
-            watcher.poll(on_event)  # the events that arrived with the final status
-            return status
-        sleep(poll_interval)
-
-
-def failure_message(stack: str, status: str, failures: list[StackEvent]) -> str:
-    lines = [f"stack {stack} failed: {status}"]
-    for event in failures:
-        where = f"{event.logical_id} ({event.resource_type})" if event.resource_type else ""
-        lines.append(f"  {where or event.logical_id}: {event.status}: {event.reason}")
-    if not failures:
-        lines.append("  (CloudFormation gave no reason; see the stack's events in the console)")
-    return "\n".join(lines)
-
-
 # ---- deploy ---------------------------------------------------------------------------------
 
 
@@ -311,8 +107,8 @@ def deploy(
     *,
     package: Package | None = None,
     template: str | None = None,
-    on_event: OnEvent = _ignore,
-    notify: Notify = _ignore,
+    on_event: OnEvent = ignore,
+    notify: Notify = ignore,
     poll_interval: float = DEFAULT_POLL_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> DeployResult:
@@ -343,7 +139,7 @@ def deploy(
 
     cfn = aws.client("cloudformation")
     with aws_errors(f"deploying stack {stack}"):
-        current = _ready_for_change(cfn, stack, notify, poll_interval, sleep)
+        current = ready_for_change(cfn, stack, notify, poll_interval, sleep)
         if current is None and email is None:
             raise UsageError(f"stack {stack} does not exist yet: its first deploy needs --email")
         change_type = "CREATE" if current is None else "UPDATE"
@@ -354,8 +150,8 @@ def deploy(
             if email is None
             else {"ParameterKey": "NotificationEmail", "ParameterValue": email},
         ]
-        change_set = _create_change_set(cfn, stack, body, parameters, change_type, package)
-        ready = change_set is not None and _change_set_ready(
+        change_set = create_change_set(cfn, stack, body, parameters, change_type, package)
+        ready = change_set is not None and change_set_ready(
             cfn, stack, change_set, poll_interval, sleep
         )
         if change_set is None or not ready:
@@ -381,82 +177,6 @@ def deploy(
     return DeployResult(stack, region, action, outputs, package, uploaded, bucket)
 
 
-def _ready_for_change(
-    cfn: Any, stack: str, notify: Notify, poll_interval: float, sleep: Callable[[float], None]
-) -> dict[str, Any] | None:
-    """The existing stack to update, or None when a new one must be created."""
-    current = describe_stack(cfn, stack)
-    if current is None:
-        return None
-    status = current["StackStatus"]
-    if status == "REVIEW_IN_PROGRESS":  # a change set was made but never executed: no resources
-        return None
-    if status == "ROLLBACK_COMPLETE":  # its creation failed: AWS allows only deleting it
-        notify(f"stack {stack} failed to create earlier ({status}); deleting it first")
-        cfn.delete_stack(StackName=current["StackId"])
-        watcher = EventWatcher(cfn, current["StackId"])
-        watcher.mark_existing()
-        final = wait_until_settled(cfn, current["StackId"], watcher, _ignore, poll_interval, sleep)
-        if final != "DELETE_COMPLETE":
-            raise DeployError(failure_message(stack, final, watcher.failures()))
-        return None
-    if status not in UPDATABLE:
-        raise DeployError(
-            f"stack {stack} is {status}: wait until it settles (or fix it in the console) "
-            "and run deploy again"
-        )
-    return current
-
-
-def _create_change_set(
-    cfn: Any,
-    stack: str,
-    body: str,
-    parameters: list[dict[str, Any]],
-    change_type: str,
-    package: Package,
-) -> str | None:
-    """The new change set's name, or None when CloudFormation refuses it for having no changes."""
-    import botocore.exceptions
-
-    stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
-    name = f"festival-{stamp}-{package.sha256[:8]}"
-    log.debug("creating change set %s (%s) for stack %s", name, change_type, stack)
-    try:
-        cfn.create_change_set(
-            StackName=stack,
-            ChangeSetName=name,
-            ChangeSetType=change_type,
-            TemplateBody=body,
-            Parameters=parameters,
-            Capabilities=CAPABILITIES,
-            Description=f"festival deploy, package {package.sha256[:12]}",
-        )
-    except botocore.exceptions.ClientError as exc:
-        if any(marker in str(exc) for marker in NO_CHANGES):
-            return None
-        raise
-    return name
-
-
-def _change_set_ready(
-    cfn: Any, stack: str, name: str, poll_interval: float, sleep: Callable[[float], None]
-) -> bool:
-    """Wait for the change set; True when it can be executed, False when it changes nothing."""
-    while True:
-        described = cfn.describe_change_set(StackName=stack, ChangeSetName=name)
-        status = described.get("Status")
-        if status == "CREATE_COMPLETE":
-            return True
-        if status == "FAILED":
-            reason = described.get("StatusReason") or "no reason given"
-            cfn.delete_change_set(StackName=stack, ChangeSetName=name)
-            if any(marker in reason for marker in NO_CHANGES):
-                return False
-            raise DeployError(f"stack {stack}: the change set failed: {reason}")
-        sleep(poll_interval)
-
-
 # ---- destroy --------------------------------------------------------------------------------
 
 
@@ -465,8 +185,8 @@ def destroy(
     aws: Clients,
     *,
     confirm: Callable[[StackSummary], bool] | None = None,
-    on_event: OnEvent = _ignore,
-    notify: Notify = _ignore,
+    on_event: OnEvent = ignore,
+    notify: Notify = ignore,
     poll_interval: float = DEFAULT_POLL_SECONDS,
     sleep: Callable[[float], None] = time.sleep,
 ) -> StackSummary:

@@ -8,9 +8,27 @@ only when a client is first asked for, so local commands never pay for it.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from festival_cli.core.errors import StackError
+
+# Told what is being done, one line at a time (the CLI prints it; tests collect it).
+Notify = Callable[[str], None]
+
+
+def ignore(_: Any) -> None:
+    """The callback of a caller that wants no report."""
+    return None
+
+
+class Clients(Protocol):
+    """Where the deploy code gets its AWS clients: an AwsSession, or a fake."""
+
+    @property
+    def region(self) -> str: ...
+
+    def client(self, service: str) -> Any: ...
 
 
 class AwsSession:

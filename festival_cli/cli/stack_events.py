@@ -11,7 +11,7 @@ from festival_cli.cli.console import err, message, plain
 from festival_cli.core.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from festival_cli.aws.deploy import StackEvent
+    from festival_cli.aws.changesets import StackEvent
 
 
 def require_stack(stack: str | None) -> str:

@@ -13,14 +13,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from festival_cli.aws.deploy import (
-    DestroyDeclined,
-    StackEvent,
-    StackSummary,
-    artifact_bucket_name,
-    deploy,
-    destroy,
-)
+from festival_cli.aws.artifacts import artifact_bucket_name
+from festival_cli.aws.changesets import StackEvent
+from festival_cli.aws.deploy import DestroyDeclined, StackSummary, deploy, destroy
 from festival_cli.aws.package import Package, build_package
 from festival_cli.aws.session import AwsSession
 from festival_cli.core.errors import DeployError, NotFoundError, StackError, UsageError

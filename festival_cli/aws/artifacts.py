@@ -1,0 +1,100 @@
+"""The artifact bucket: where `festival deploy` puts the function package for CloudFormation.
+
+One bucket per account and region, created on first use: private (public access blocked,
+bucket-owner-enforced ownership), encrypted, reachable over TLS only. A package is stored under
+its sha256 (Package.key), so an unchanged package is never uploaded twice.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from festival_cli.aws.package import Package
+from festival_cli.aws.session import Clients, Notify, ignore
+from festival_cli.core.errors import DeployError
+
+
+def artifact_bucket_name(account: str, region: str) -> str:
+    return f"festival-artifacts-{account}-{region}"
+
+
+def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = ignore) -> str:
+    """The artifact bucket of this account and region, created private and encrypted if missing."""
+    import botocore.exceptions
+
+    s3 = aws.client("s3")
+    bucket = artifact_bucket_name(account, aws.region)
+    try:
+        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
+        return bucket
+    except botocore.exceptions.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code")
+        if code in {"403", "AccessDenied", "Forbidden"}:
+            raise DeployError(
+                f"artifact bucket {bucket} exists but is not this account's (or not readable)"
+            ) from None
+        if code not in {"404", "NoSuchBucket", "NotFound"}:
+            raise
+    create: dict[str, Any] = {"Bucket": bucket}
+    if aws.region != "us-east-1":  # us-east-1 refuses an explicit LocationConstraint
+        create["CreateBucketConfiguration"] = {"LocationConstraint": aws.region}
+    s3.create_bucket(**create)
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_ownership_controls(
+        Bucket=bucket, OwnershipControls={"Rules": [{"ObjectOwnership": "BucketOwnerEnforced"}]}
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
+    notify(f"created artifact bucket {bucket} (private, encrypted, TLS only)")
+    return bucket
+
+
+def tls_only_policy(bucket: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "DenyPlainHttp",
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "s3:*",
+                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+            }
+        ],
+    }
+
+
+def upload_package(aws: Clients, bucket: str, account: str, package: Package) -> bool:
+    """Put the package under its content-named key unless it is already there; True if put."""
+    import botocore.exceptions
+
+    s3 = aws.client("s3")
+    try:
+        s3.head_object(Bucket=bucket, Key=package.key, ExpectedBucketOwner=account)
+        return False
+    except botocore.exceptions.ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
+            raise
+    s3.put_object(
+        Bucket=bucket,
+        Key=package.key,
+        Body=package.data,
+        ContentType="application/zip",
+        ExpectedBucketOwner=account,
+    )
+    return True
