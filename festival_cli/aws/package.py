@@ -25,6 +25,7 @@ MODULES = (
     "festival_cli/stores/__init__.py",
     "festival_cli/stores/dynamodb.py",
     "festival_cli/stores/dynamodb_schema.py",
+    "festival_cli/stores/dynamodb_register.py",
 )
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can hold
 FILE_MODE = 0o100644  # a regular file, rw-r--r--
