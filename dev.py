@@ -7,12 +7,16 @@
                                   # subprocess, browser or pre-commit (under a minute)
 
 Both create `.venv` (with the dev extra) on first use, and refresh it when pyproject.toml changes.
+`test` also needs Chromium and its driver for the timetable page's browser tests: where they are
+missing it installs Debian's `chromium` and `chromium-driver` (as root on Debian or Ubuntu), and
+otherwise says what to install and fails.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -56,6 +60,34 @@ def demo() -> int:
                check=False)
 
 
+BROWSER_PACKAGES = ("chromium", "chromium-driver")
+
+
+def ensure_chromium() -> bool:
+    """Chromium and chromedriver on PATH, installed with apt-get when missing and possible."""
+    if shutil.which("chromium") and shutil.which("chromedriver"):
+        return True
+    debian = Path("/etc/debian_version").exists() and shutil.which("apt-get") is not None
+    if debian and hasattr(os, "geteuid") and os.geteuid() == 0:
+        print(f"installing {' '.join(BROWSER_PACKAGES)} for the page's browser tests", flush=True)
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        for step in (("apt-get", "update", "-q"),
+                     ("apt-get", "install", "-y", "-q", "--no-install-recommends",
+                      *BROWSER_PACKAGES)):
+            print("$", " ".join(step), flush=True)
+            if subprocess.run(step, env=env, check=False).returncode != 0:
+                break
+        if shutil.which("chromium") and shutil.which("chromedriver"):
+            return True
+    print("FAILED: the timetable page's browser tests need Chromium and its driver on PATH "
+          "(`chromium` and `chromedriver`).\n"
+          "  Debian: sudo apt-get install chromium chromium-driver\n"
+          "  Ubuntu: sudo apt-get install chromium-browser chromium-chromedriver (or any "
+          "Chromium with its matching chromedriver on PATH)\n"
+          "  then run python3 dev.py test again.", flush=True)
+    return False
+
+
 def test(extra: list[str]) -> int:
     ensure_venv()
     if "--quick" in extra:
@@ -63,6 +95,8 @@ def test(extra: list[str]) -> int:
         if run(BIN / "ruff", "check", ".", check=False) != 0:
             return 1
         return run(BIN / "python", "-m", "pytest", "-m", "not world", *rest, check=False)
+    if not ensure_chromium():
+        return 1
     checks: list[tuple[str | Path, ...]] = [
         (BIN / "ruff", "check", "."),
         (BIN / "mypy",),
