@@ -104,4 +104,7 @@ def _festival() -> None:
 
 def main() -> None:
     """Console-script entry point."""
+    from festival_cli.cli.console import prepare_streams
+
+    prepare_streams()
     sys.exit(app())  # pragma: no cover - exercised through subprocess tests

@@ -2,14 +2,21 @@
 
 Rich is imported only when a person is looking (a terminal) or a table is asked for, so that a
 script's `--output json` path stays light.
+
+`prepare_streams` (run once by the `festival` entry point) makes both streams safe to write to
+whatever they are: a reader that stops reading (`festival … | head -1`) costs the command its
+remaining output, never its work or its exit code; a stream that is not UTF-8
+(`PYTHONIOENCODING=ascii`) gets what it cannot show replaced, and JSON is written with ASCII
+escapes there, so it stays the same document.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from functools import cache
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
@@ -65,3 +72,74 @@ def answer(text: str) -> None:
     if text and not text.endswith("\n"):
         sys.stdout.write("\n")
     sys.stdout.flush()
+
+
+# -- streams that cannot break the command ------------------------------------------------------
+
+
+class PipeSafe:
+    """A text stream whose reader may go away: once a write finds the pipe closed (EPIPE), the
+    stream's descriptor is pointed at /dev/null, and this and every later write is dropped
+    quietly (so is the interpreter's last flush). Everything else is the wrapped stream's."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._stream = stream
+        self.closed_by_reader = False
+
+    def write(self, text: str) -> int:
+        if not self.closed_by_reader:
+            try:
+                return self._stream.write(text)
+            except BrokenPipeError:
+                self._reader_left()
+        return len(text)
+
+    def writelines(self, lines: Any) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        if not self.closed_by_reader:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._reader_left()
+
+    def _reader_left(self) -> None:
+        self.closed_by_reader = True
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # no descriptor (a test's stream): nothing to redirect
+            pass
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def prepare_streams() -> None:
+    """Make stdout and stderr survive a closed pipe and an encoding that is not UTF-8."""
+    for name, errors in (("stdout", "replace"), ("stderr", "backslashreplace")):
+        stream = getattr(sys, name)
+        if stream is None or isinstance(stream, PipeSafe):
+            continue
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=errors)
+        setattr(sys, name, PipeSafe(stream))
+    reset()
+
+
+def utf8(stream: IO[str]) -> bool:
+    """Can `stream` show any text (its encoding is UTF-8)?"""
+    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return encoding in {"utf-8", "utf8"}
+
+
+def to_json(data: object, *, ascii_only: bool | None = None) -> str:
+    """`data` as an indented JSON document for stdout: with ASCII escapes when stdout is not
+    UTF-8 (`ascii_only` decides for a file), so no character is ever replaced inside it."""
+    if ascii_only is None:
+        ascii_only = not utf8(sys.stdout)
+    return json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n"

@@ -8,8 +8,6 @@ Plain aligned text replaces Rich when stdout is not a terminal or NO_COLOR is se
 from __future__ import annotations
 
 import csv
-import io
-import json
 import sys
 import unicodedata
 from collections.abc import Collection, Iterable, Sequence
@@ -17,7 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from festival_cli.cli.console import answer, message, plain
+from festival_cli.cli.console import answer, message, plain, to_json
 
 if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as little as it can
     from festival_cli.core.model import Performance
@@ -83,16 +81,43 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
 
 def performances_json(sets: Sequence[Performance]) -> str:
     """A JSON array of objects with performer, stage, date, start, end, popularity (or null)."""
-    return json.dumps([p.to_record() for p in sets], ensure_ascii=False, indent=2) + "\n"
+    return to_json([p.to_record() for p in sets])
+
+
+# A cell starting with one of these runs as a formula in a spreadsheet (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """A text cell that a spreadsheet would run as a formula, made text: a `'` in front
+    (OWASP's advice; the performer `-M-` reads `'-M-`). Numbers are left as they are."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def csv_text(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    """A CSV document: the header row, then the rows (`\n` line ends)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    """A CSV document for spreadsheets: the header row, then the rows (`\n` line ends), no
+    cell able to run as a formula. JSON, not CSV, is the format to re-import."""
+    lines: list[str] = []
+    # Rows end in CRLF for the writer, so that it quotes a cell holding a lone CR or LF (it
+    # quotes only the characters of its line end); each row then ends in `\n` as before.
+    sink = _RowSink(lines)
+    writer = csv.writer(sink, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
+    writer.writerows([spreadsheet_safe(cell) for cell in row] for row in rows)
+    return "".join(lines)
+
+
+class _RowSink:
+    """Where csv.writer writes (one call per row): each row kept with `\n` as its line end."""
+
+    def __init__(self, lines: list[str]) -> None:
+        self.lines = lines
+
+    def write(self, row: str) -> int:
+        self.lines.append(row[:-2] + "\n")
+        return len(row)
 
 
 def performances_csv(sets: Sequence[Performance]) -> str:
@@ -175,7 +200,7 @@ def plan_json(plan: Plan, source: str) -> str:
             for kind, before, after in plan.changes()
         ],
     }
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return to_json(document)
 
 
 def counts_text(counts: dict[str, int]) -> str:
@@ -296,4 +321,4 @@ def status_detail(report: StatusReport) -> None:
 def status_json(report: StatusReport) -> str:
     document = asdict(report)
     document["ingestions"] = [r.to_dict() for r in report.ingestions]
-    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+    return to_json(document)

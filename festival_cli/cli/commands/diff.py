@@ -28,8 +28,9 @@ class DiffOutput(StrEnum):
 
 
 def command(
-    file: Annotated[Path, typer.Argument(metavar="FILE", help="The lineup file (format 1).",
-                                         show_default=False)],
+    file: Annotated[Path, typer.Argument(
+        metavar="FILE", help="The lineup file (format 1); - reads standard input.",
+        show_default=False)],
     merge: MergeOption = False,
     strict: StrictOption = False,
     output: Annotated[DiffOutput, typer.Option(
@@ -38,10 +39,11 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
-    from festival_cli.core.lineup import check_lineup, read_source
+    from festival_cli.cli.files import read_input
+    from festival_cli.core.lineup import check_lineup
 
-    source = str(file)
-    report = check_lineup(read_source(file), source, strict=strict)
+    source, data = read_input(file)
+    report = check_lineup(data, source, strict=strict)
     lineup = report.accepted()  # LineupError (exit 1) with every problem
 
     from festival_cli.cli import render

@@ -3,15 +3,12 @@
 Select with the query selectors (--date may be given several times); with none, every stored
 set is exported (a backup, a hand-over, the whole festival's calendar), read date by date from
 the register of stored dates, never with a scan. The document goes to stdout, or with --file
-atomically to that file.
+into what the path names: a regular file is replaced atomically and keeps its permissions, a
+symlink's target is written (the link stays), a FIFO or /dev/stdout is written as it is.
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import tempfile
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
@@ -19,7 +16,8 @@ from typing import Annotated
 
 import typer
 
-from festival_cli.cli.console import answer, message
+from festival_cli.cli.console import answer, message, to_json
+from festival_cli.cli.files import is_stdout, write_document
 from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, StackOption
 from festival_cli.cli.render import performances_csv
@@ -34,7 +32,6 @@ from festival_cli.cli.selectors import (
     selection_queries,
 )
 from festival_cli.core.calendar import known_zone, to_ics
-from festival_cli.core.errors import FestivalError
 from festival_cli.core.model import Lineup
 
 
@@ -58,7 +55,8 @@ def command(
         "--output", "-o", help="json: a lineup file (format 1); csv; ics: iCalendar.",
         case_sensitive=False)] = ExportOutput.json,
     file: Annotated[Path | None, typer.Option(
-        "--file", "-f", dir_okay=False, help="Write the document here instead of stdout.",
+        "--file", "-f", help="Write the document into this file (a symlink's target, a FIFO, "
+        "/dev/stdout; - is stdout) instead of stdout.",
         show_default=False)] = None,
     stack: StackOption = None,
     db: DbOption = None,
@@ -73,50 +71,25 @@ def command(
     if output is ExportOutput.ics and lineup.timezone and known_zone(lineup.timezone) is None:
         message(f"warning: time zone '{lineup.timezone}' is not known here: "
                 "the calendar uses floating local times")
-    document = render(lineup, output)
+    to_stdout = is_stdout(file)
+    # JSON on a stdout that is not UTF-8 gets ASCII escapes; a file is always UTF-8.
+    document = render(lineup, output, ascii_only=None if to_stdout else False)
     sets = lineup.performances
     if not sets:
         message("no performances match: the document is empty")
-    if file is None:
+    if file is None or to_stdout:
         answer(document)
         return
-    write_atomically(file, document.encode())
+    write_document(file, document.encode())
     message(f"wrote {len(sets)} set{'s' if len(sets) != 1 else ''} to {file}")
 
 
-def render(lineup: Lineup, output: ExportOutput) -> str:
+def render(lineup: Lineup, output: ExportOutput, *, ascii_only: bool | None = None) -> str:
     """The document of `lineup` in the format asked for."""
     if output is ExportOutput.json:
-        return json.dumps(lineup.to_document(), ensure_ascii=False, indent=2) + "\n"
+        return to_json(lineup.to_document(), ascii_only=ascii_only)
     sets = list(lineup.performances)
     if output is ExportOutput.csv:
         return performances_csv(sets)  # the same CSV as `festival query --output csv`
     return to_ics(sets, stamp=datetime.now(UTC), festival=lineup.festival,
                   timezone=lineup.timezone)
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` through a temporary file and a rename: all of it, or nothing."""
-    directory = path.parent if str(path.parent) else Path(".")
-    try:
-        fd, temporary = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    except OSError as exc:
-        raise FestivalError(f"{path}: cannot write ({exc.strerror})") from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        # mkstemp makes the file private (0600); give it the mode a new file normally gets.
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, path)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise FestivalError(f"{path}: cannot write ({exc.strerror})") from None
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

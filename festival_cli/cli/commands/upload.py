@@ -59,7 +59,8 @@ class ProgressBar:
 
 def command(
     files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...", help="Lineup files (format 1).", show_default=False)],
+        metavar="FILE...", help="Lineup files (format 1); - reads standard input.",
+        show_default=False)],
     merge: MergeOption = False,
     strict: StrictOption = False,
     no_wait: Annotated[bool, typer.Option(
@@ -71,9 +72,9 @@ def command(
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
-    from festival_cli.core.lineup import read_source  # only when uploading (import time)
+    from festival_cli.cli.files import read_inputs
 
-    sources = [(str(f), read_source(f)) for f in files]
+    sources = read_inputs(files)
     with open_target(stack, db) as target:
         # A 100,000-set file makes millions of objects and no reference cycles: the cyclic
         # collector would only rescan them again and again (a third of the ingestion time).

@@ -12,9 +12,7 @@ Use - as FILE to read standard input.
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -23,15 +21,15 @@ from typing import Annotated
 
 import typer
 
-from festival_cli.cli.console import answer, message
+from festival_cli.cli.console import answer, message, to_json
+from festival_cli.cli.files import STDIN, read_input
 from festival_cli.cli.options import StrictOption
-from festival_cli.core.errors import SourceError
-from festival_cli.core.lineup import Report, check_lineup, read_source
+from festival_cli.core.errors import SourceError, UsageError
+from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.problems import Problem
 
 SHOWN_PER_FILE = 20  # text output: problems shown per file before "… and N more"
 RULE_UNREADABLE = "unreadable"  # a file that could not be read at all (json/github output)
-STDIN = "-"
 
 
 class ValidateOutput(StrEnum):
@@ -68,12 +66,14 @@ def command(
     if output is None:
         github = os.environ.get("GITHUB_ACTIONS") == "true"
         output = ValidateOutput.github if github else ValidateOutput.text
+    if sum(str(path) == STDIN for path in files) > 1:
+        raise UsageError("- (standard input) can be given only once")
     checked = [check_file(path, strict=strict) for path in files]
     for item in checked:
         if item.unreadable is not None:
             message(f"error: {item.unreadable}")
     if output is ValidateOutput.json:
-        answer(json.dumps(json_document(checked), ensure_ascii=False, indent=2))
+        answer(to_json(json_document(checked)))
     elif output is ValidateOutput.github:
         for item in checked:
             for line in github_lines(item):
@@ -96,14 +96,10 @@ def command(
 
 def check_file(path: Path, *, strict: bool) -> Checked:
     """Read and check one file; a file that cannot be read is an outcome, not an exception."""
-    if str(path) == STDIN:
-        source, data = "<stdin>", sys.stdin.buffer.read()
-    else:
-        source = str(path)
-        try:
-            data = read_source(path)
-        except SourceError as exc:
-            return Checked(source, unreadable=str(exc))
+    try:
+        source, data = read_input(path)
+    except SourceError as exc:
+        return Checked(str(path), unreadable=str(exc))
     return Checked(source, check_lineup(data, source, strict=strict))
 
 
