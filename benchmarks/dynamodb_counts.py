@@ -16,6 +16,7 @@ from festival_cli.core.cost import item_size
 from festival_cli.core.ingest import ingest
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.query import KeyRead, Query
+from festival_cli.core.schema import DATE_TIME, TABLE
 
 # A Query returns at most "1 MB" a page: moto counts 1,000,000 bytes of its own item sizes.
 MOTO_PAGE_BYTES = 1_000_000
@@ -107,12 +108,12 @@ def _pages(read: KeyRead, performances: list[Performance], to_item: Any) -> int:
         return ((read.low is None or str(read.low) <= key)
                 and (read.high is None or key <= str(read.high)))
 
-    if read.index == "table":
+    if read.index == TABLE:
         items = [p for p in performances if p.performer == read.partition and inside(p.sort_key)]
-    elif read.index == "Date-Time":
+    elif read.index == DATE_TIME:
         items = [p for p in performances if p.date == read.partition and inside(p.start)]
     else:
-        raise ValueError(f"no page count for {read.index}")
+        raise ValueError(f"no page count for {read.index.name}")
     size = sum(item_size(to_item(p)) for p in items)
     return max(1, math.ceil(size / MOTO_PAGE_BYTES))
 

@@ -13,10 +13,8 @@ from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
 from festival_cli.core.cost import (
-    INDEXES,
     PRICES,
     Assumptions,
-    IndexSpec,
     ItemProfile,
     estimate,
     index_entry,
@@ -28,8 +26,8 @@ from festival_cli.core.cost import (
     value_size,
     write_units,
 )
+from festival_cli.core.schema import DATE_POPULARITY, INDEXES
 from festival_cli.stores.dynamodb import to_item
-from festival_cli.stores.dynamodb_schema import KEYS, PERFORMANCES_DEFINITION
 from tests.factories import perf
 
 
@@ -118,31 +116,13 @@ def test_a_read_costs_one_unit_per_4kb_half_when_eventually_consistent(
 
 
 # -- indexes ----------------------------------------------------------------------------------
-def test_the_model_indexes_are_the_store_indexes_with_projection_all() -> None:
-    assert {i.name: (i.partition, i.sort) for i in INDEXES} == {
-        k: v for k, v in KEYS.items() if k != "table"
-    }
-    projections = {
-        g["IndexName"]: g["Projection"]["ProjectionType"]
-        for g in PERFORMANCES_DEFINITION["GlobalSecondaryIndexes"]
-    }
-    assert all(projections[i.name] == "ALL" and i.projection is None for i in INDEXES)
-
-
 def test_a_set_without_a_score_is_not_in_the_popularity_index() -> None:
-    popularity = next(i for i in INDEXES if i.name == "Date-Popularity")
-    assert index_entry(to_item(perf(popularity=None)), popularity) is None
+    assert index_entry(to_item(perf(popularity=None)), DATE_POPULARITY) is None
 
 
 def test_a_set_with_a_score_is_in_every_index() -> None:
     item = to_item(perf(popularity=0))
     assert all(index_entry(item, i) == item for i in INDEXES)
-
-
-def test_keys_only_projection_keeps_the_table_and_index_keys() -> None:
-    index = IndexSpec("Date-Time", "Date", "StartTime", projection=())
-    entry = index_entry(to_item(perf()), index)
-    assert entry is not None and set(entry) == {"Performer", "DateStartTime", "Date", "StartTime"}
 
 
 def test_measure_counts_sparse_index_writes_and_storage() -> None:

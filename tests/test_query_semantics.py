@@ -6,6 +6,7 @@ import pytest
 
 from festival_cli.core.errors import UsageError
 from festival_cli.core.query import KeyRead, Query, playing_at
+from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from tests.factories import perf
 
 D = "2026-07-10"
@@ -65,15 +66,15 @@ def test_check_accepts_the_five_selectors(query: Query) -> None:
 @pytest.mark.parametrize(
     ("query", "reads"),
     [
-        (Query(performer="A"), [KeyRead("table", "A")]),
+        (Query(performer="A"), [KeyRead(TABLE, "A")]),
         (Query(performer="A", date=D),
-         [KeyRead("table", "A", "2026-07-10#00:00", "2026-07-10#23:59")]),
+         [KeyRead(TABLE, "A", "2026-07-10#00:00", "2026-07-10#23:59")]),
         (Query(stage="Main", start="2026-07-10T18:00", end="2026-07-10T23:00"),
-         [KeyRead("Stage-Date-Start", "Main", "2026-07-09#18:00", "2026-07-10#23:00")]),
-        (Query(date=D), [KeyRead("Date-Time", D)]),
+         [KeyRead(STAGE_DATE_START, "Main", "2026-07-09#18:00", "2026-07-10#23:00")]),
+        (Query(date=D), [KeyRead(DATE_TIME, D)]),
         (Query(date=D, at="21:30"),
-         [KeyRead("Date-Time", D, "00:00", "21:30"), KeyRead("Date-Time", "2026-07-09")]),
-        (Query(date=D, min_popularity=80), [KeyRead("Date-Popularity", D, 80, 100)]),
+         [KeyRead(DATE_TIME, D, "00:00", "21:30"), KeyRead(DATE_TIME, "2026-07-09")]),
+        (Query(date=D, min_popularity=80), [KeyRead(DATE_POPULARITY, D, 80, 100)]),
     ],
 )
 def test_reads_are_key_ranges_of_one_index(query: Query, reads: list[KeyRead]) -> None:

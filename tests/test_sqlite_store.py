@@ -10,17 +10,18 @@ import pytest
 from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.plan import compute_plan
 from festival_cli.core.query import KeyRead, Query
+from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import big_lineup, lineup, perf
 
 EVERY_READ = [
-    KeyRead("table", "A"),
-    KeyRead("table", "A", "2026-07-10#00:00", "2026-07-10#23:59"),
-    KeyRead("Stage-Date-Start", "Main", "2026-07-09#18:00", "2026-07-10#23:00"),
-    KeyRead("Date-Time", "2026-07-10"),
-    KeyRead("Date-Time", "2026-07-10", "00:00", "21:30"),
-    KeyRead("Date-Popularity", "2026-07-10", 80, 100),
-    KeyRead("Date-Popularity", "2026-07-10"),
+    KeyRead(TABLE, "A"),
+    KeyRead(TABLE, "A", "2026-07-10#00:00", "2026-07-10#23:59"),
+    KeyRead(STAGE_DATE_START, "Main", "2026-07-09#18:00", "2026-07-10#23:00"),
+    KeyRead(DATE_TIME, "2026-07-10"),
+    KeyRead(DATE_TIME, "2026-07-10", "00:00", "21:30"),
+    KeyRead(DATE_POPULARITY, "2026-07-10", 80, 100),
+    KeyRead(DATE_POPULARITY, "2026-07-10"),
 ]
 EVERY_QUERY = [
     Query(performer="A"),
@@ -51,10 +52,10 @@ def test_every_read_searches_an_index_and_never_scans(sqlite_store: SqliteStore,
 
 @pytest.mark.parametrize(
     ("read", "index"),
-    [(KeyRead("table", "A"), "PRIMARY KEY"),
-     (KeyRead("Stage-Date-Start", "Main", "a", "b"), "stage_date_start"),
-     (KeyRead("Date-Time", "2026-07-10"), "date_time"),
-     (KeyRead("Date-Popularity", "2026-07-10", 0, 100), "date_popularity")],
+    [(KeyRead(TABLE, "A"), "PRIMARY KEY"),
+     (KeyRead(STAGE_DATE_START, "Main", "a", "b"), "stage_date_start"),
+     (KeyRead(DATE_TIME, "2026-07-10"), "date_time"),
+     (KeyRead(DATE_POPULARITY, "2026-07-10", 0, 100), "date_popularity")],
 )
 def test_each_index_serves_its_reads(sqlite_store: SqliteStore, read: KeyRead,
                                      index: str) -> None:

@@ -27,15 +27,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal
 
-from festival_cli.core.model import (
-    ATTR_DATE,
-    ATTR_PERFORMER,
-    ATTR_POPULARITY,
-    ATTR_SORT_KEY,
-    ATTR_STAGE,
-    ATTR_START,
-    Performance,
-)
+from festival_cli.core.model import Performance
+from festival_cli.core.schema import INDEXES, IndexSpec, date_keyed
 from festival_cli.core.upload_contract import MAX_SETS_PER_FILE
 
 KB = 1024
@@ -117,25 +110,6 @@ class FreeTier:
 
 
 FREE_TIER = FreeTier()
-
-
-# -- the table and its indexes ----------------------------------------------------------------
-@dataclass(frozen=True)
-class IndexSpec:
-    """A global secondary index: its key attributes and what it projects (None = ALL)."""
-
-    name: str
-    partition: str
-    sort: str
-    projection: tuple[str, ...] | None = None  # extra attributes for INCLUDE; () = KEYS_ONLY
-
-
-TABLE_KEYS = (ATTR_PERFORMER, ATTR_SORT_KEY)
-INDEXES = (
-    IndexSpec("Stage-Date-Start", ATTR_STAGE, ATTR_SORT_KEY),
-    IndexSpec("Date-Time", ATTR_DATE, ATTR_START),
-    IndexSpec("Date-Popularity", ATTR_DATE, ATTR_POPULARITY),
-)
 
 
 # -- item sizes ---------------------------------------------------------------------------------
@@ -222,13 +196,11 @@ def read_units(size: int, *, consistent: bool = False) -> float:
 
 
 def index_entry(item: Mapping[str, Any], index: IndexSpec) -> dict[str, Any] | None:
-    """What `index` holds of `item`, or None when the item lacks a key attribute (sparse)."""
+    """What `index` holds of `item` (projection ALL: all of it), or None when the item lacks a
+    key attribute (a sparse index)."""
     if index.partition not in item or index.sort not in item:
         return None
-    if index.projection is None:
-        return dict(item)
-    keep = {*TABLE_KEYS, index.partition, index.sort, *index.projection}
-    return {k: v for k, v in item.items() if k in keep}
+    return dict(item)
 
 
 # -- what one stored set costs --------------------------------------------------------------
@@ -585,9 +557,10 @@ def estimate(
 
 def scale_limits(a: Assumptions, profile: ItemProfile) -> list[Limit]:
     """Where this design stops scaling, from DynamoDB's per-partition and per-table limits."""
+    by_date = [index.name for index in date_keyed()]
     date_index_wcu = max(
         (wcu / share for name, wcu in profile.index_write_units.items()
-         if (share := profile.index_share.get(name, 0)) and name.startswith("Date-")),
+         if (share := profile.index_share.get(name, 0)) and name in by_date),
         default=1.0,
     )
     per_date = PARTITION_WRITES_PER_SECOND / date_index_wcu  # sets of one date a second
@@ -599,7 +572,7 @@ def scale_limits(a: Assumptions, profile: ItemProfile) -> list[Limit]:
     fewest_uploads = math.ceil(a.records_per_day / a.max_sets_per_file)
     return [
         Limit("sets of one date indexed a second", f"~{per_date:,.0f}",
-              "the Date-Time and Date-Popularity indexes key on the date: one date is one "
+              f"the {' and '.join(by_date)} indexes key on the date: one date is one "
               "index partition, which takes at most 1,000 write units a second; a throttled "
               "index throttles the table's writes too"),
         Limit("sets a second for one file", f"~{per_file:,.0f}",

@@ -17,12 +17,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from festival_cli.core.errors import UsageError
 from festival_cli.core.model import Performance, absolute_minutes, shift_date, sort_key
-
-Index = Literal["table", "Stage-Date-Start", "Date-Time", "Date-Popularity"]
+from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE, IndexSpec
 
 # The longest set a store may hold is just under a day (end == start is an error), so a set
 # playing at a moment started at most one day before it: reads reach back one day, no further.
@@ -36,7 +34,7 @@ _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 class KeyRead:
     """One Query on the table or an index: a partition, optionally a sort-key range (inclusive)."""
 
-    index: Index
+    index: IndexSpec
     partition: str
     low: str | int | None = None
     high: str | int | None = None
@@ -111,28 +109,28 @@ class Query:
             if self.date is not None:
                 # A performer's sets of one date: the table's sort key starts with the date.
                 return [
-                    KeyRead("table", self.performer, sort_key(self.date, "00:00"),
+                    KeyRead(TABLE, self.performer, sort_key(self.date, "00:00"),
                             sort_key(self.date, "23:59"))
                 ]
-            return [KeyRead("table", self.performer)]
+            return [KeyRead(TABLE, self.performer)]
         if self.stage is not None:
             low, high = self._window()
             # Sets that started up to a day before the window may still be playing inside it.
             back = shift_date(low[:10], -_LOOKBACK_DAYS)
             return [
-                KeyRead("Stage-Date-Start", self.stage, sort_key(back, low[11:]),
+                KeyRead(STAGE_DATE_START, self.stage, sort_key(back, low[11:]),
                         sort_key(high[:10], high[11:]))
             ]
         assert self.date is not None
         if self.min_popularity is not None:
-            return [KeyRead("Date-Popularity", self.date, self.min_popularity, 100)]
+            return [KeyRead(DATE_POPULARITY, self.date, self.min_popularity, 100)]
         if self.at is not None:
             # Sets of the date that began by T, and the evening before's sets (some still on).
             return [
-                KeyRead("Date-Time", self.date, "00:00", self.at),
-                KeyRead("Date-Time", shift_date(self.date, -_LOOKBACK_DAYS)),
+                KeyRead(DATE_TIME, self.date, "00:00", self.at),
+                KeyRead(DATE_TIME, shift_date(self.date, -_LOOKBACK_DAYS)),
             ]
-        return [KeyRead("Date-Time", self.date)]
+        return [KeyRead(DATE_TIME, self.date)]
 
     def _window(self) -> tuple[str, str]:
         """The time window as `YYYY-MM-DDTHH:MM` strings: --from/--to, or the whole --date."""

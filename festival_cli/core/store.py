@@ -19,6 +19,7 @@ from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.plan import Plan, compute_plan
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
+from festival_cli.core.schema import DATE_TIME
 
 # Called as work advances: (items done, items in all).
 Progress = Callable[[int, int], None]
@@ -84,7 +85,7 @@ class Store(ABC):
 
     def stored_on(self, dates: Iterable[str]) -> list[Performance]:
         """Every stored set of these dates, read through the `Date-Time` index."""
-        return list(chain.from_iterable(self._read(KeyRead("Date-Time", d)) for d in dates))
+        return list(chain.from_iterable(self._read(KeyRead(DATE_TIME, d)) for d in dates))
 
     def plan(self, lineup: Lineup, *, merge: bool = False) -> Plan:
         """What ingesting `lineup` would change, without writing anything."""

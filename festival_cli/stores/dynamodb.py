@@ -50,7 +50,6 @@ from festival_cli.stores.dynamodb_schema import (
     ATTR_KIND,
     ATTR_STARTED,
     INDEX_RECENT,
-    KEYS,
     KIND_INGESTION,
 )
 
@@ -227,7 +226,7 @@ class DynamoStore(Store):
 
     # -- reading ---------------------------------------------------------------------------
     def _read(self, read: KeyRead) -> Iterator[Performance]:
-        partition_attr, sort_attr = KEYS[read.index]
+        partition_attr, sort_attr = read.index.attributes
         names = {"#p": partition_attr}
         values: Item = {":p": {"S": read.partition}}
         condition = "#p = :p"
@@ -249,10 +248,10 @@ class DynamoStore(Store):
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
-        if read.index != "table":
-            request["IndexName"] = read.index
+        if not read.index.is_table:
+            request["IndexName"] = read.index.name
         while True:
-            with translated(f"query {read.index} for {read.partition!r}"):
+            with translated(f"query {read.index.name} for {read.partition!r}"):
                 page = self.client.query(**request)
             for item in page.get("Items", []):
                 yield from_item(item)

@@ -1,10 +1,11 @@
 """The two DynamoDB tables as data: what the tests create in moto and the template must match.
 
-`Performances` holds one item per set (keys and GSIs as in DESIGN.md); `Ingestions` holds one
-item per ingestion (`Kind` = "ingestion", listed newest first through the sparse `Recent` index)
-and, as items without `Kind` and with a TTL (`ExpiresAt`), the per-date revision leases.
-Both are on-demand (PAY_PER_REQUEST). `table_definition(...)` gives `create_table` keyword
-arguments; the CloudFormation template declares the same keys, indexes and projections.
+`Performances` holds one item per set, its key and GSIs derived from `core.schema`; `Ingestions`
+holds one item per ingestion (`Kind` = "ingestion", listed newest first through the sparse
+`Recent` index) and, as items without `Kind` and with a TTL (`ExpiresAt`), the per-date
+revision leases. Both are on-demand (PAY_PER_REQUEST). `table_definition(...)` gives
+`create_table` keyword arguments; the CloudFormation template declares the same keys, indexes
+and projections.
 """
 
 from __future__ import annotations
@@ -19,22 +20,10 @@ from festival_cli.core.model import (
     ATTR_STAGE,
     ATTR_START,
 )
+from festival_cli.core.schema import INDEXES, KEYED_ATTRIBUTES, TABLE, IndexSpec
 
 PERFORMANCES = "Performances"
 INGESTIONS = "Ingestions"
-
-# -- Performances: the key attributes of the table and of each index (the core's names) -----
-INDEX_STAGE = "Stage-Date-Start"
-INDEX_DATE = "Date-Time"
-INDEX_POPULARITY = "Date-Popularity"
-
-# index name -> (partition attribute, sort attribute); "table" is the table's own key.
-KEYS: dict[str, tuple[str, str]] = {
-    "table": (ATTR_PERFORMER, ATTR_SORT_KEY),
-    INDEX_STAGE: (ATTR_STAGE, ATTR_SORT_KEY),
-    INDEX_DATE: (ATTR_DATE, ATTR_START),
-    INDEX_POPULARITY: (ATTR_DATE, ATTR_POPULARITY),
-}
 
 # -- Ingestions -----------------------------------------------------------------------------
 ATTR_INGESTION_ID = "IngestionId"
@@ -77,12 +66,16 @@ def _gsi(name: str, partition: str, sort: str) -> dict[str, Any]:
     }
 
 
+def _index(spec: IndexSpec) -> dict[str, Any]:
+    # A sparse index needs nothing more: DynamoDB leaves out items lacking a key attribute.
+    return _gsi(spec.name, spec.partition, spec.sort)
+
+
+# Derived from core.schema, the one declaration of the table's key and its indexes.
 PERFORMANCES_DEFINITION: dict[str, Any] = {
-    "KeySchema": _key_schema(*KEYS["table"]),
-    "AttributeDefinitions": _attributes(*(a for pair in KEYS.values() for a in pair)),
-    "GlobalSecondaryIndexes": [
-        _gsi(name, *KEYS[name]) for name in (INDEX_STAGE, INDEX_DATE, INDEX_POPULARITY)
-    ],
+    "KeySchema": _key_schema(*TABLE.attributes),
+    "AttributeDefinitions": _attributes(*KEYED_ATTRIBUTES),
+    "GlobalSecondaryIndexes": [_index(spec) for spec in INDEXES],
     "BillingMode": "PAY_PER_REQUEST",
 }
 

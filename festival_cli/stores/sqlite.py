@@ -1,8 +1,9 @@
 """The embedded local store: one SQLite file (stdlib `sqlite3`) whose schema mirrors DynamoDB.
 
-The table `performances` has the DynamoDB primary key (performer, `date#start`) and one index per
-GSI, the `Date-Popularity` one sparse (partial) like the GSI, so every read of `core.query` is a
-key-range search on the table or one index, never a scan (tests check `EXPLAIN QUERY PLAN`).
+The table `performances` has the primary key and one index per secondary index of `core.schema`
+(the sparse one partial, `WHERE popularity IS NOT NULL`, like its GSI), so every read of
+`core.query` is a key-range search on the table or one index, never a scan (tests check
+`EXPLAIN QUERY PLAN`).
 
 A revision is one write transaction (`BEGIN IMMEDIATE`) around reading the stored sets, computing
 the plan and applying it, so two uploads of the same dates cannot interleave and a failure leaves
@@ -25,10 +26,20 @@ from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError, TransientStoreError
-from festival_cli.core.model import Performance
+from festival_cli.core.model import (
+    ATTR_DATE,
+    ATTR_END,
+    ATTR_PERFORMER,
+    ATTR_POPULARITY,
+    ATTR_SORT_KEY,
+    ATTR_STAGE,
+    ATTR_START,
+    Performance,
+)
 from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
+from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 from festival_cli.core.store import Progress, Store
 
 log = logging.getLogger(__name__)
@@ -43,17 +54,40 @@ PROGRESS_STEP = 5_000
 
 _COLUMNS = "performer, stage, date, start_time, end_time, popularity"
 
-_INDEXES = {
-    "stage_date_start": "CREATE INDEX stage_date_start ON performances (stage, date_start_time)",
-    "date_time": "CREATE INDEX date_time ON performances (date, start_time)",
-    "date_popularity": (
-        "CREATE INDEX date_popularity ON performances (date, popularity) "
-        "WHERE popularity IS NOT NULL"
-    ),
+# The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
+# the one place SQLite's names meet the schema's.
+_COLUMN = {
+    ATTR_PERFORMER: "performer",
+    ATTR_SORT_KEY: "date_start_time",
+    ATTR_STAGE: "stage",
+    ATTR_DATE: "date",
+    ATTR_START: "start_time",
+    ATTR_END: "end_time",
+    ATTR_POPULARITY: "popularity",
 }
 
+
+def _key_columns(spec: IndexSpec) -> tuple[str, str]:
+    return _COLUMN[spec.partition], _COLUMN[spec.sort]
+
+
+def _index_name(spec: IndexSpec) -> str:
+    """`Date-Popularity` -> `date_popularity`."""
+    return spec.name.lower().replace("-", "_")
+
+
+def _create_index(spec: IndexSpec) -> str:
+    """One index per core.schema index; a sparse one is partial, like the sparse GSI."""
+    partition, sort = _key_columns(spec)
+    where = f" WHERE {sort} IS NOT NULL" if spec.sparse else ""
+    return f"CREATE INDEX {_index_name(spec)} ON performances ({partition}, {sort}){where}"
+
+
+_INDEXES = {_index_name(spec): _create_index(spec) for spec in INDEXES}
+_PARTITION, _SORT = _key_columns(TABLE)
+
 _SCHEMA = [
-    """CREATE TABLE performances (
+    f"""CREATE TABLE performances (
         performer TEXT NOT NULL,
         date_start_time TEXT NOT NULL,
         stage TEXT NOT NULL,
@@ -61,7 +95,7 @@ _SCHEMA = [
         start_time TEXT NOT NULL,
         end_time TEXT NOT NULL,
         popularity INTEGER,
-        PRIMARY KEY (performer, date_start_time)
+        PRIMARY KEY ({_PARTITION}, {_SORT})
     ) WITHOUT ROWID""",
     *_INDEXES.values(),
     """CREATE TABLE ingestions (
@@ -82,14 +116,6 @@ _SCHEMA = [
     ) WITHOUT ROWID""",
 ]
 
-# The column holding each index's partition and sort key (core.query's index names).
-_KEY_COLUMNS = {
-    "table": ("performer", "date_start_time"),
-    "Stage-Date-Start": ("stage", "date_start_time"),
-    "Date-Time": ("date", "start_time"),
-    "Date-Popularity": ("date", "popularity"),
-}
-
 # The next date after the last one found, through the `date_time` index, until there is none.
 _DISTINCT_DATES = """
     WITH RECURSIVE found(date) AS (
@@ -105,7 +131,7 @@ _PUT = (
     "(performer, date_start_time, stage, date, start_time, end_time, popularity) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)"
 )
-_DELETE = "DELETE FROM performances WHERE performer = ? AND date_start_time = ?"
+_DELETE = f"DELETE FROM performances WHERE {_PARTITION} = ? AND {_SORT} = ?"
 
 
 def _row(p: Performance) -> tuple[str, str, str, str, str, str, int | None]:
@@ -229,7 +255,7 @@ class SqliteStore(Store):
     # -- reads ----------------------------------------------------------------------------
     def sql_for(self, read: KeyRead) -> tuple[str, list[object]]:
         """The one SELECT that serves `read` through its index (inclusive low/high)."""
-        partition_column, sort_column = _KEY_COLUMNS[read.index]
+        partition_column, sort_column = _key_columns(read.index)
         clauses = [f"{partition_column} = ?"]
         params: list[object] = [read.partition]
         if read.low is not None:
@@ -238,9 +264,9 @@ class SqliteStore(Store):
         if read.high is not None:
             clauses.append(f"{sort_column} <= ?")
             params.append(read.high)
-        if read.index == "Date-Popularity":
+        if read.index.sparse:
             # Only the partial index's rows: the sparse GSI holds no set without a score.
-            clauses.append("popularity IS NOT NULL")
+            clauses.append(f"{sort_column} IS NOT NULL")
         sql = f"SELECT {_COLUMNS} FROM performances WHERE {' AND '.join(clauses)}"
         return sql, params
 

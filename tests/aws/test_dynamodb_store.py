@@ -13,6 +13,7 @@ from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan, compute_plan
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
+from festival_cli.core.schema import DATE_TIME
 from festival_cli.stores.dynamodb import DynamoStore, from_item, to_item
 from tests.aws.moto_world import RequestCounter, World
 from tests.factories import big_lineup, lineup, perf
@@ -232,7 +233,7 @@ def test_a_read_follows_every_page(world: World) -> None:
         return response
 
     world.dynamodb.query = small_pages
-    assert len(list(store._read(KeyRead("Date-Time", "2026-07-10")))) == 40
+    assert len(list(store._read(KeyRead(DATE_TIME, "2026-07-10")))) == 40
     assert len(pages) == 6
 
 

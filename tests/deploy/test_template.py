@@ -418,7 +418,9 @@ def test_every_checkov_skip_gives_its_reason() -> None:
     ("PerformancesTable", schema.PERFORMANCES_DEFINITION),
     ("IngestionsTable", schema.INGESTIONS_DEFINITION),
 ])
-def test_tables_match_the_schema_module(logical_id: str, definition: dict[str, Any]) -> None:
+def test_tables_are_the_definitions_derived_from_the_schema(
+    logical_id: str, definition: dict[str, Any]
+) -> None:
     table = props(logical_id)
     declared = {key: table[key] for key in definition}
     key = "AttributeDefinitions"
