@@ -6,15 +6,12 @@ data and then died) says exactly what the first would have said.
 
 from __future__ import annotations
 
-import re
 import unicodedata
-from collections.abc import Sequence
 
 from festival_cli.core.records import Ingestion
 
 SUBJECT_LIMIT = 99  # SNS: under 100 characters, ASCII, no line breaks
 LIST_CAP = 50  # lines of each list in the body; the rest is counted
-_MORE = re.compile(r"^… and (\d+) more$")
 
 
 def message_for(record: Ingestion) -> tuple[str, str]:
@@ -26,7 +23,7 @@ def subject_for(record: Ingestion) -> str:
     if record.state == "succeeded":
         tail = f"ingested ({summary(record)})"
     elif record.state == "rejected":
-        problems = line_count(record.errors)
+        problems = record.total("errors")
         tail = f"rejected ({problems} problem{'s' if problems != 1 else ''})"
     else:
         tail = "failed"
@@ -55,33 +52,29 @@ def body_for(record: Ingestion) -> str:
         lines.append("Mode: " + ("merge (sets were added and updated, none removed)"
                                  if record.merge else
                                  "replace (the file is the whole lineup of the dates it lists)"))
-        lines += _section("Changes", record.changes)
-        lines += _section("Warnings (accepted)", record.warnings)
+        lines += _section("Changes", record, "changes")
+        lines += _section("Warnings (accepted)", record, "warnings")
     elif record.state == "rejected":
         lines.append(f"{record.file} was rejected: nothing was written. "
                      "Fix these problems and upload it again.")
-        lines += _section("Problems", record.errors)
-        lines += _section("Warnings", record.warnings)
+        lines += _section("Problems", record, "errors")
+        lines += _section("Warnings", record, "warnings")
     else:
         lines.append(f"{record.file} could not be ingested.")
-        lines += _section("Errors", record.errors)
+        lines += _section("Errors", record, "errors")
     lines += ["", f"Ingestion {record.id}, started {record.started}, finished {record.finished}.",
               f"See it with: festival status {record.id}"]
     return "\n".join(lines) + "\n"
 
 
-def line_count(lines: Sequence[str]) -> int:
-    """How many lines a capped list stands for (its last line may be `… and N more`)."""
-    if lines and (more := _MORE.match(lines[-1])):
-        return len(lines) - 1 + int(more.group(1))
-    return len(lines)
-
-
-def _section(title: str, lines: Sequence[str]) -> list[str]:
-    if not lines:
+def _section(title: str, record: Ingestion, name: str) -> list[str]:
+    """A titled list with its true total; the lines beyond LIST_CAP (or beyond what the
+    record kept) are counted, not shown."""
+    lines: list[str] = getattr(record, name)
+    if not lines and not record.total(name):
         return []
-    total = line_count(lines)
-    shown = [line for line in lines if not _MORE.match(line)][:LIST_CAP]
+    total = record.total(name)
+    shown = lines[:LIST_CAP]
     out = ["", f"{title} ({total}):", *(f"  {line}" for line in shown)]
     if total > len(shown):
         out.append(f"  … and {total - len(shown)} more")

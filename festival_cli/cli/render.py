@@ -305,11 +305,13 @@ def ingestion_detail(record: Ingestion) -> str:
         lines.append(f"festival:  {record.festival}")
     if record.timezone:
         lines.append(f"timezone:  {record.timezone}")
-    for title, items in (("errors", record.errors), ("warnings", record.warnings),
-                         ("changes", record.changes)):
-        if items:
+    for title in ("errors", "warnings", "changes"):
+        items: list[str] = getattr(record, title)
+        if items or record.total(title):
             lines.append(f"{title}:")
             lines += [f"  {item}" for item in items]
+            if record.hidden(title):
+                lines.append(f"  … and {record.hidden(title)} more")
     return "\n".join(lines) + "\n"
 
 

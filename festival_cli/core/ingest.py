@@ -98,6 +98,7 @@ def ingest(
         counts=counts | plan.counts(),
         warnings=warnings,
         changes=describe_changes(plan, cap=CHANGES_CAP),
+        totals={"changes": plan.change_count()},
         festival=lineup.festival,
         timezone=lineup.timezone,
     )
@@ -120,12 +121,8 @@ def describe_change(kind: str, before: Performance | None, after: Performance | 
 
 
 def describe_changes(plan: Plan, *, cap: int) -> list[str]:
-    """Every change of `plan`, one line each, at most `cap` lines plus `… and N more`."""
-    lines = [describe_change(*row) for row in plan.changes(limit=cap)]
-    total = plan.change_count()
-    if total > cap:
-        lines.append(f"… and {total - cap} more")
-    return lines
+    """The first `cap` changes of `plan`, one line each (the record keeps the total)."""
+    return [describe_change(*row) for row in plan.changes(limit=cap)]
 
 
 def _slot(p: Performance | None) -> str:

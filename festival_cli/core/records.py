@@ -9,6 +9,7 @@ from typing import Any, Literal
 State = Literal["pending", "succeeded", "rejected", "failed"]
 FINAL_STATES: frozenset[str] = frozenset({"succeeded", "rejected", "failed"})
 COUNT_NAMES = ("performances", "added", "updated", "removed", "unchanged")
+LISTS = ("errors", "warnings", "changes")  # the lists a record may keep shortened
 
 
 def now_iso() -> str:
@@ -39,10 +40,37 @@ class Ingestion:
     festival: str | None = None
     timezone: str | None = None
     merge: bool = False
+    # The true length of each list kept shortened (a number, never parsed back from text):
+    # a list cut again to fit a store keeps the total of the first cut.
+    totals: dict[str, int] = field(default_factory=dict)
 
     @property
     def done(self) -> bool:
         return self.state in FINAL_STATES
+
+    def total(self, name: str) -> int:
+        """How many lines the list `name` stands for, those it no longer holds included."""
+        return max(self.totals.get(name, 0), len(getattr(self, name)))
+
+    def hidden(self, name: str) -> int:
+        """How many lines of the list `name` were cut off."""
+        return self.total(name) - len(getattr(self, name))
+
+    def shortened(self, cap: int, *, line_chars: int | None = None) -> Ingestion:
+        """This record with every list cut to its first `cap` lines (and each line to
+        `line_chars` characters), the true totals kept in `totals`."""
+        lists: dict[str, Any] = {}
+        totals = dict(self.totals)
+        for name in LISTS:
+            lines: list[str] = getattr(self, name)
+            if len(lines) > cap:
+                totals[name] = self.total(name)
+            kept = lines[:cap]
+            if line_chars is not None:
+                kept = [line if len(line) <= line_chars else line[: line_chars - 1] + "…"
+                        for line in kept]
+            lists[name] = kept
+        return replace(self, totals=totals, **lists)
 
     def finish(self, state: State, **changes: Any) -> Ingestion:
         return replace(self, state=state, finished=now_iso(), **changes)

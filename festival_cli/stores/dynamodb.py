@@ -175,19 +175,11 @@ def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> 
     return True
 
 
-def _capped(lines: Sequence[str], cap: int) -> list[str]:
-    short = [line if len(line) <= LINE_CHARS else line[: LINE_CHARS - 1] + "…" for line in lines]
-    if len(short) > cap:
-        return [*short[:cap], f"… and {len(short) - cap} more"]
-    return short
-
-
 def _record_json(record: Ingestion) -> str:
-    """The record as JSON that fits in an item: lists capped, lone surrogates escaped."""
+    """The record as JSON that fits in an item: lists shortened (their totals kept as
+    numbers), lone surrogates escaped."""
     for cap in (STORED_LINES, 40, 10, 0):
-        data = record.to_dict()
-        for name in ("errors", "warnings", "changes"):
-            data[name] = _capped(data[name], cap)
+        data = record.shortened(cap, line_chars=LINE_CHARS).to_dict()
         # A lone surrogate (quoted from a hostile file) cannot be sent as UTF-8: show it as
         # the text `\udc80` instead.
         text = _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}",

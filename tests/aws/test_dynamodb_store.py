@@ -333,7 +333,8 @@ def test_long_lists_are_capped_in_the_stored_record(world: World) -> None:
     store.save_ingestion(Ingestion(id="big", file="f").finish("rejected", errors=errors))
     stored = store.get_ingestion("big")
     assert stored is not None
-    assert len(stored.errors) == 101 and stored.errors[-1] == "… and 4900 more"
+    assert (len(stored.errors), stored.total("errors"), stored.hidden("errors")) == (
+        100, 5000, 4900)
     assert max(len(e) for e in stored.errors) <= 500
 
 
@@ -383,4 +384,19 @@ def test_a_record_of_long_non_ascii_lines_still_fits_in_an_item(world: World) ->
     store.save_ingestion(Ingestion(id="wide", file="f").finish(
         "rejected", errors=wide, warnings=wide, changes=wide))
     stored = store.get_ingestion("wide")
-    assert stored is not None and stored.errors[-1].startswith("… and ")
+    assert stored is not None and len(stored.errors) < 100
+    assert (stored.total("errors"), stored.total("warnings"), stored.total("changes")) == (
+        300, 300, 300)
+
+
+def test_a_record_cut_twice_keeps_its_first_total_as_a_number(world: World) -> None:
+    """Cut to 50 changes by the ingestion, then to fewer to fit an item: still 3,000 changes."""
+    store = world.store()
+    wide = ["𝄞" * 600 for _ in range(50)]
+    record = Ingestion(id="twice", file="f").finish(
+        "succeeded", changes=wide, warnings=wide * 6, totals={"changes": 3000})
+    store.save_ingestion(record)
+    stored = store.get_ingestion("twice")
+    assert stored is not None and len(stored.changes) < 50
+    assert (stored.total("changes"), stored.total("warnings")) == (3000, 300)
+    assert not any("more" in line for line in stored.changes)

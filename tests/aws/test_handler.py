@@ -461,3 +461,14 @@ def test_in_a_versioned_bucket_each_event_reads_its_own_version(
     counts = [r.counts for r in reversed(pipeline.store.recent_ingestions())]
     assert [(c["added"], c["removed"]) for c in counts] == [(2, 0), (0, 1)]
     assert stored(pipeline) == [AURORA]
+
+
+def test_the_notification_counts_every_change_of_a_long_revision(
+    world: World, pipeline: Pipeline
+) -> None:
+    """The record keeps 50 change lines and the true total (120) as a number."""
+    handler(deliver(world, body=big_document(120)), None)
+    [(_subject, body)] = world.notifications()
+    record_ = the_record(pipeline)
+    assert (len(record_.changes), record_.total("changes")) == (50, 120)
+    assert "Changes (120):" in body and "  … and 70 more" in body

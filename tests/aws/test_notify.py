@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from festival_cli.core.records import Ingestion
-from lambda_handler.notify import SUBJECT_LIMIT, body_for, line_count, subject_for
+from lambda_handler.notify import SUBJECT_LIMIT, body_for, subject_for
 
 COUNTS = {"performances": 14, "added": 3, "updated": 1, "removed": 0, "unchanged": 10}
 
@@ -20,7 +20,7 @@ def done(state: str = "succeeded", **fields: object) -> Ingestion:
      "festival: lineup.json ingested (no changes, 2 unchanged)"),
     (done("rejected", errors=["a", "b"]), "festival: lineup.json rejected (2 problems)"),
     (done("rejected", errors=["a"]), "festival: lineup.json rejected (1 problem)"),
-    (done("rejected", errors=["a", "… and 120 more"]),
+    (done("rejected", errors=["a"], totals={"errors": 121}),
      "festival: lineup.json rejected (121 problems)"),
     (done("failed", errors=["gone"]), "festival: lineup.json failed"),
 ])
@@ -54,15 +54,20 @@ def test_the_body_lists_warnings_with_their_places() -> None:
 
 
 def test_a_long_list_is_capped_with_a_count_of_the_rest() -> None:
-    errors = [f"lineup.json:{i}:1: bad" for i in range(100)] + ["… and 400 more"]
-    body = body_for(done("rejected", errors=errors))
+    errors = [f"lineup.json:{i}:1: bad" for i in range(100)]
+    body = body_for(done("rejected", errors=errors, totals={"errors": 500}))
     assert "Problems (500):" in body and "  … and 450 more" in body
     assert body.count("lineup.json:") == 50
+
+
+def test_a_line_that_looks_like_a_count_is_only_a_line() -> None:
+    """Nothing is parsed back from text: a problem quoting `… and 9 more` counts as one."""
+    body = body_for(done("rejected", errors=["x.json:1:1: '… and 9 more' is not a time"]))
+    assert "Problems (1):" in body
 
 
 def test_the_body_says_how_to_see_the_ingestion() -> None:
     assert "festival status abc" in body_for(done(counts=COUNTS))
 
 
-def test_line_count_reads_the_tail() -> None:
-    assert (line_count(["a", "b"]), line_count(["a", "… and 3 more"]), line_count([])) == (2, 4, 0)
+

@@ -109,7 +109,7 @@ def show(result: UploadResult, source: str) -> None:
         changed = len(plan.added) + len(plan.updated) + len(plan.removed)
         if 0 < changed <= LIST_CHANGES_MAX:
             answer("\n".join(render.plan_lines(plan)))
-    elif 0 < len(record.changes) <= LIST_CHANGES_MAX:
+    elif 0 < record.total("changes") <= LIST_CHANGES_MAX and not record.hidden("changes"):
         answer("\n".join(f"  {line}" for line in record.changes))
     total = record.counts.get("performances", 0)
     answer(f"ingested {source}: {total} performance{'s' if total != 1 else ''} "
