@@ -222,12 +222,26 @@ class Bench:
                    f"{built.size / 1024:,.0f} KB", "200 KB", built.size / limit, "<= 1.0x",
                    built.size <= limit)
 
+    def page(self) -> list[Row]:
+        from benchmarks.page_draw import TARGET_SECONDS, draw_times
+
+        sets = 1_000  # the day, in quick runs too: one browser, a few seconds
+        ours, bare = draw_times(sets, self.runs)
+        what = f"timetable page: first grid of a day of {sets:,} sets (headless Chromium)"
+        return [
+            Row(what, timed(ours), f"{timed(TARGET_SECONDS)} target", ours / TARGET_SECONDS,
+                "<= 1.0x", ours <= TARGET_SECONDS),
+            ratio_row(f"{what} vs the same titles as a bare list", ours, bare, "bare <ul>",
+                      None),
+        ]
+
     def run(self) -> list[Row]:
         self.row("local upload", self.local_upload)
         self.row("validation", self.validation)
         self.row("start-up", self.startup)
         self.row("DynamoDB requests", self.dynamodb)
         self.row("function package", self.package)
+        self.row("timetable page", self.page)
         return self.rows
 
 

@@ -24,6 +24,8 @@ ROWS = (
     "DynamoDB (moto): Query, --performer:",
     "DynamoDB (moto): Scan, in all of the above",
     "function package",
+    "timetable page: first grid of a day of 1,000 sets (headless Chromium)",
+    "vs the same titles as a bare list",
 )
 
 

@@ -16,6 +16,7 @@ import pytest
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.page.browser import VISITOR_TZ, open_page, viewport
 from tests.page.conftest import ARTIFACTS
@@ -43,10 +44,13 @@ def shown(driver: Any) -> list[dict[str, Any]]:
 
 
 def find(driver: Any, title: str) -> Any:
-    """The set called `title` on the day on screen (one round trip)."""
-    li = driver.execute_script(
-        "return [...document.querySelectorAll('.day:not([hidden]) .set')]"
-        ".find(li => li.querySelector('.title').textContent === arguments[0]) || null", title)
+    """The set called `title` on the day on screen, scrolled to the middle (as one would to
+    click it: at an edge, the grid's sticky stage names may cover it)."""
+    li = driver.execute_script("""
+        const li = [...document.querySelectorAll('.day:not([hidden]) .set')]
+          .find(li => li.querySelector('.title').textContent === arguments[0]);
+        if (li) li.scrollIntoView({block: 'center', inline: 'center'});
+        return li || null;""", title)
     assert li is not None, f"{title} is not on screen"
     return li
 
@@ -108,8 +112,8 @@ def test_a_day_link_opens_that_day_and_the_tabs_change_it(
         e["guid"] for evs in events(schedule, SATURDAY).values() for e in evs}
     browser.find_element(By.CSS_SELECTOR, f"nav a[href='#day={SUNDAY}']").click()
     assert browser.execute_script("return location.hash") == f"#day={SUNDAY}"
-    visible = browser.find_elements(By.CSS_SELECTOR, ".day:not([hidden])")
-    assert [v.get_attribute("id") for v in visible] == [f"day-{SUNDAY}"]
+    WebDriverWait(browser, 5).until(lambda d: [v.get_attribute("id") for v in d.find_elements(
+        By.CSS_SELECTOR, ".day:not([hidden])")] == [f"day-{SUNDAY}"])
 
 
 def test_starring_survives_a_reload_and_a_clash_between_picks_is_flagged_and_listed(
@@ -289,6 +293,7 @@ def test_print_gives_every_day_its_own_page_in_black_on_white(
             const set = document.querySelector('.set.picked');
             const s = getComputedStyle(set);
             return {shown: days.map(d => getComputedStyle(d).display),
+                    heights: days.map(d => d.getBoundingClientRect().height),
                     breaks: days.map(d => getComputedStyle(d).breakBefore),
                     color: s.color, background: s.backgroundColor,
                     panels: getComputedStyle(document.querySelector('.panels')).display,
@@ -296,6 +301,8 @@ def test_print_gives_every_day_its_own_page_in_black_on_white(
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
     assert looks["shown"] == ["block"] * 3
+    page_height = (21 - 2) / 2.54 * 96  # landscape A4 less 1 cm margins, in CSS pixels
+    assert all(h <= page_height for h in looks["heights"]), looks["heights"]
     assert looks["breaks"] == ["auto", "page", "page"]
     assert looks["color"] == looks["title"] == "rgb(0, 0, 0)"
     assert looks["background"] == "rgb(255, 255, 255)"

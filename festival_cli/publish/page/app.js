@@ -27,6 +27,8 @@
     return pad(Math.floor(m / 60)) + ':' + pad(m % 60);
   };
   const fold = (s) => s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  // A set's title folded for search (accents and case ignored), made on the first search.
+  const matches = (s) => (s.norm || (s.norm = fold(s.title))).includes(query);
 
   function offsetOf(iso) {
     const m = /([+-])(\d\d):?(\d\d)$/.exec(iso || '');
@@ -74,7 +76,6 @@
             start, len, end: start + len * MIN, from: ev.start || hm(start / MIN + off),
             to: hm(start / MIN + off + len),
           };
-          s.norm = fold(s.title);
           list.push(s);
           sets.set(s.guid, s);
         }
@@ -154,23 +155,31 @@
     clashing = new Set(pairs.flat().map((s) => s.guid));
   }
 
+  // What the visitor saw: one line per set (guid, start minute, minutes, stage, title), kept as
+  // one string, so that an unchanged schedule costs one string comparison.
   function snapshot() {
-    const o = {};
-    for (const s of F.sets.values()) o[s.guid] = [s.start / MIN, s.len, s.stage, s.title];
-    return o;
+    const lines = [];
+    for (const s of F.order) {
+      lines.push([s.guid, s.start / MIN, s.len, s.stage, s.title].join('\t')
+        .replace(/[\n\r]/g, ' '));
+    }
+    return lines.join('\n');
   }
-  function same(a, b) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => b[k] && a[k].every((v, i) => v === b[k][i]));
+  function parseSnapshot(text) {
+    const sets = new Map();
+    for (const line of text.split('\n')) {
+      const [guid, at, len, stage, title] = line.split('\t');
+      if (title !== undefined) sets.set(guid, { a: Number(at) * MIN, l: Number(len), s: stage, t: title });
+    }
+    return sets;
   }
   function compareWithLastVisit() {
-    const now = { v: F.version, sets: snapshot() };
+    const now = snapshot();
     const seen = store.get('seen', null);
     let before = null;
-    if (!seen || !seen.sets) {
+    if (typeof seen !== 'string') {
       store.set('seen', now);
-    } else if (!same(seen.sets, now.sets)) {
+    } else if (seen !== now) {
       store.set('before', seen);
       store.set('seen', now);
       before = seen;
@@ -179,16 +188,15 @@
     }
     changes = new Map();
     removed = [];
-    if (!before || !before.sets) return;
-    for (const [guid, cur] of Object.entries(now.sets)) {
-      const old = before.sets[guid];
-      if (!old) changes.set(guid, 'new');
-      else if (old[0] !== cur[0] || old[2] !== cur[2]) changes.set(guid, 'moved');
-      else if (old[1] !== cur[1] || old[3] !== cur[3]) changes.set(guid, 'changed');
+    if (typeof before !== 'string') return;
+    const old = parseSnapshot(before);
+    for (const s of F.order) {
+      const o = old.get(s.guid);
+      if (!o) changes.set(s.guid, 'new');
+      else if (o.a !== s.start || o.s !== s.stage) changes.set(s.guid, 'moved');
+      else if (o.l !== s.len || o.t !== s.title) changes.set(s.guid, 'changed');
     }
-    for (const [guid, old] of Object.entries(before.sets)) {
-      if (!now.sets[guid]) removed.push({ guid, a: old[0] * MIN, l: old[1], s: old[2], t: old[3] });
-    }
+    for (const [guid, o] of old) if (!F.sets.has(guid)) removed.push({ guid, ...o });
   }
 
   // ---- drawing ----------------------------------------------------------------------------
@@ -199,7 +207,7 @@
     const picked = Boolean(picks[s.guid]);
     li.classList.toggle('picked', picked);
     li.classList.toggle('clash', clashing.has(s.guid));
-    li.classList.toggle('filtered', query !== '' && !s.norm.includes(query));
+    li.classList.toggle('filtered', query !== '' && !matches(s));
     const star = li.lastChild;
     star.setAttribute('aria-pressed', String(picked));
     star.textContent = picked ? '★' : '☆';
@@ -219,15 +227,41 @@
     }
     li.append(el('span', 'title', s.title),
       el('span', 'when', s.from + '–' + s.to + (withStage ? ' · ' + s.stage : '')));
-    const star = el('button', 'star');
+    const star = el('button', 'star', '☆');
     star.type = 'button';
+    star.setAttribute('aria-pressed', 'false');
     star.setAttribute('aria-label', 'Star ' + s.title + ', ' + s.from + ' ' + s.stage);
     li.append(star);
-    decorate(li, s);
+    if (picks[s.guid] || query) decorate(li, s);
     const seen = registry.get(s.guid);
     if (seen) seen.push(li);
     else registry.set(s.guid, [li]);
     return li;
+  }
+
+  // Sets overlapping on one stage (a lineup may have them) share its column side by side.
+  function lanes(list) {
+    let cluster = [];
+    let ends = [];
+    let until = -Infinity;
+    const close = () => {
+      for (const s of cluster) s.lanes = ends.length;
+      cluster = [];
+      ends = [];
+    };
+    for (const s of list) {
+      if (s.start >= until) {
+        close();
+        until = -Infinity;
+      }
+      let lane = ends.findIndex((end) => end <= s.start);
+      if (lane < 0) lane = ends.push(s.end) - 1;
+      else ends[lane] = s.end;
+      s.lane = lane;
+      cluster.push(s);
+      until = Math.max(until, s.end);
+    }
+    close();
   }
 
   function drawGrid(day, section) {
@@ -258,7 +292,17 @@
     }
     grid.append(times);
     const columns = new Map(day.stages.map((name) => [name, el('ol')]));
-    for (const s of day.sets) columns.get(s.stage).append(setItem(s, (s.start - top) / MIN));
+    const byStage = new Map(day.stages.map((name) => [name, []]));
+    for (const s of day.sets) byStage.get(s.stage).push(s);
+    for (const list of byStage.values()) lanes(list);
+    for (const s of day.sets) {
+      const li = setItem(s, (s.start - top) / MIN);
+      if (s.lanes > 1) {
+        li.style.setProperty('--lane', s.lane);
+        li.style.setProperty('--lanes', s.lanes);
+      }
+      columns.get(s.stage).append(li);
+    }
     let column = 2; // explicit columns: the now-line spans them all in the same rows
     for (const [name, ol] of columns) {
       const col = el('section', 'stage');
@@ -362,7 +406,15 @@
     void document.body.offsetHeight; // the measure includes style and layout
     performance.mark('festival:draw-end');
     performance.measure('festival:draw', 'festival:draw-start', 'festival:draw-end');
+    const mark = day.line && !day.line.hidden ? day.line.firstChild
+      : day.slots && day.slots.querySelector('.nowmark');
+    if (!drawnOnce && mark) {
+      // Opened while the day is on: now a third of the way down the screen.
+      mark.scrollIntoView({ block: 'center' });
+    }
     if (!drawnOnce) {
+      // The first grid, from the data's text: parsing, the model, the last visit, the drawing.
+      performance.measure('festival:first-grid', 'festival:data', 'festival:draw-end');
       drawnOnce = true;
       drawTheRest();
     }
@@ -576,7 +628,7 @@
     let total = 0;
     for (const day of F.days) {
       applyFilter(day);
-      const n = query ? day.sets.filter((s) => s.norm.includes(query)).length : 0;
+      const n = query ? day.sets.filter(matches).length : 0;
       total += n;
       day.tab.lastChild.textContent = query ? ' (' + n + ')' : '';
     }
@@ -587,10 +639,14 @@
   // ---- start --------------------------------------------------------------------------------
   async function load() {
     const embedded = $('schedule-data');
-    if (embedded && embedded.textContent.trim()) return JSON.parse(embedded.textContent);
-    const response = await fetch('schedule.json', { cache: 'no-cache' });
-    if (!response.ok) throw new Error('schedule.json: HTTP ' + response.status);
-    return response.json();
+    let text = embedded ? embedded.textContent : '';
+    if (!text.trim()) {
+      const response = await fetch('schedule.json', { cache: 'no-cache' });
+      if (!response.ok) throw new Error('schedule.json: HTTP ' + response.status);
+      text = await response.text();
+    }
+    performance.mark('festival:data');
+    return JSON.parse(text);
   }
 
   function start(raw) {
