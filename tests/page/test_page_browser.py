@@ -187,6 +187,12 @@ def test_the_now_line_sits_where_the_fixed_clock_says_in_the_festivals_zone(
     assert sorted(t.split(" · ")[0] for t in on) == ["Dún Lóiste", "Nightjar Static"]
     nxt = [li.text for li in browser.find_elements(By.CSS_SELECTOR, "#next-list li")]
     assert nxt[0] == "Iris Kettle · Riverside Tent, 20:00"
+    # The hook a console or a driver can set: read at every tick.
+    browser.execute_script("window.FESTIVAL_NOW = '2026-07-10T21:00:00+01:00';"
+                           "festivalPage.tick()")
+    assert "Fri 21:00" in browser.find_element(By.ID, "now-clock").text
+    tamsin = find(browser, "Tamsin Rook")  # starts at 21:00 (scrolled into view first)
+    assert line.rect["y"] == pytest.approx(tamsin.rect["y"], abs=1.5)
     # At 01:30 on Saturday the night of Friday is still on: its tab opens, the line after 01:00.
     open_page(browser, at(url, now="2026-07-11T01:30:00+01:00"))
     assert browser.find_element(By.CSS_SELECTOR, ".day:not([hidden])").get_attribute(

@@ -313,6 +313,7 @@
     }
     const line = el('div', 'nowline');
     line.setAttribute('aria-hidden', 'true');
+    line.hidden = true; // until placeNow() puts it where the clock says
     line.append(el('span'));
     day.line = line;
     grid.append(line);
@@ -409,7 +410,7 @@
     const mark = day.line && !day.line.hidden ? day.line.firstChild
       : day.slots && day.slots.querySelector('.nowmark');
     if (!drawnOnce && mark) {
-      // Opened while the day is on: now a third of the way down the screen.
+      // Opened while the day is on: now in the middle of the screen.
       mark.scrollIntoView({ block: 'center' });
     }
     if (!drawnOnce) {
