@@ -23,8 +23,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
+from festival_cli.aws_errors import AWS_ERRORS, error_code, is_missing
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.records import Ingestion
@@ -36,14 +35,12 @@ from festival_cli.core.upload_contract import (
     ingestion_id_for,
     wants_merge,
 )
-from festival_cli.stores.dynamodb import DynamoStore, error_code
+from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 from lambda_handler.notify import message_for
 
 log = logging.getLogger("festival.pipeline")
 log.setLevel(logging.INFO)
-
-_GONE = frozenset({"NoSuchKey", "NoSuchVersion", "NoSuchBucket", "404"})
 
 
 @dataclass
@@ -124,15 +121,12 @@ class Pipeline:
                 Bucket=obj.bucket, Key=obj.key,
                 **({"VersionId": obj.version_id} if obj.version_id else {}))
             data = response["Body"].read()
-        except ClientError as exc:
-            if error_code(exc) in _GONE:
+        except AWS_ERRORS as exc:
+            if is_missing(exc):
                 return self._gone(obj, name, fallback_id)
-            # Access denied, throttled, 5xx: retried; a lasting cause ends in the DLQ.
+            # Access denied, throttled, 5xx, no answer: retried; a lasting cause ends in the DLQ.
             return FileResult(obj.key, "retry", retry=True, ingestion_id=fallback_id,
-                              detail={"error": f"get_object: {error_code(exc)}"})
-        except BotoCoreError as exc:
-            return FileResult(obj.key, "retry", retry=True, ingestion_id=fallback_id,
-                              detail={"error": f"get_object: {exc}"})
+                              detail={"error": f"get_object: {error_code(exc) or exc}"})
 
         metadata = {k.lower(): v for k, v in response.get("Metadata", {}).items()}
         token = metadata.get(TOKEN_METADATA)
@@ -210,7 +204,7 @@ class Pipeline:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)
             return result
-        except (ClientError, BotoCoreError) as exc:
+        except AWS_ERRORS as exc:
             # Publishing failed after the write: retried. The re-run is a duplicate for the
             # data and, the record not being marked notified, publishes then.
             result.retry = True
@@ -226,7 +220,7 @@ class Pipeline:
         subject, body = message_for(record)
         try:
             self.sns.publish(TopicArn=self.topic_arn, Subject=subject, Message=body)
-        except (ClientError, BotoCoreError):
+        except AWS_ERRORS:
             self.store.release_notification(record.id)
             raise
         self.store.finish_notification(record.id)

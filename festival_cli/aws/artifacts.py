@@ -12,6 +12,7 @@ from typing import Any
 
 from festival_cli.aws.package import Package
 from festival_cli.aws.session import Clients, Notify, ignore
+from festival_cli.aws_errors import AWS_ERRORS, is_denied, is_missing
 from festival_cli.core.errors import DeployError
 
 
@@ -21,20 +22,17 @@ def artifact_bucket_name(account: str, region: str) -> str:
 
 def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = ignore) -> str:
     """The artifact bucket of this account and region, created private and encrypted if missing."""
-    import botocore.exceptions
-
     s3 = aws.client("s3")
     bucket = artifact_bucket_name(account, aws.region)
     try:
         s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=account)
         return bucket
-    except botocore.exceptions.ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code")
-        if code in {"403", "AccessDenied", "Forbidden"}:
+    except AWS_ERRORS as exc:
+        if is_denied(exc):
             raise DeployError(
                 f"artifact bucket {bucket} exists but is not this account's (or not readable)"
             ) from None
-        if code not in {"404", "NoSuchBucket", "NotFound"}:
+        if not is_missing(exc):
             raise
     create: dict[str, Any] = {"Bucket": bucket}
     if aws.region != "us-east-1":  # us-east-1 refuses an explicit LocationConstraint
@@ -81,14 +79,12 @@ def tls_only_policy(bucket: str) -> dict[str, Any]:
 
 def upload_package(aws: Clients, bucket: str, account: str, package: Package) -> bool:
     """Put the package under its content-named key unless it is already there; True if put."""
-    import botocore.exceptions
-
     s3 = aws.client("s3")
     try:
         s3.head_object(Bucket=bucket, Key=package.key, ExpectedBucketOwner=account)
         return False
-    except botocore.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") not in {"404", "NoSuchKey", "NotFound"}:
+    except AWS_ERRORS as exc:
+        if not is_missing(exc):
             raise
     s3.put_object(
         Bucket=bucket,

@@ -16,6 +16,7 @@ from typing import Any
 
 from festival_cli.aws.package import Package
 from festival_cli.aws.session import Notify, ignore
+from festival_cli.aws_errors import AWS_ERRORS, error_message, is_missing
 from festival_cli.core.errors import DeployError
 
 log = logging.getLogger(__name__)
@@ -39,12 +40,10 @@ UPDATABLE = {
 
 def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
     """The stack as describe_stacks gives it, or None when there is no such stack."""
-    import botocore.exceptions
-
     try:
         stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
-    except botocore.exceptions.ClientError as exc:
-        if "does not exist" in str(exc):
+    except AWS_ERRORS as exc:
+        if is_missing(exc):
             return None
         raise
     return stacks[0] if stacks else None
@@ -189,8 +188,6 @@ def create_change_set(
     package: Package,
 ) -> str | None:
     """The new change set's name, or None when CloudFormation refuses it for having no changes."""
-    import botocore.exceptions
-
     stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
     name = f"festival-{stamp}-{package.sha256[:8]}"
     log.debug("creating change set %s (%s) for stack %s", name, change_type, stack)
@@ -204,8 +201,8 @@ def create_change_set(
             Capabilities=CAPABILITIES,
             Description=f"festival deploy, package {package.sha256[:12]}",
         )
-    except botocore.exceptions.ClientError as exc:
-        if any(marker in str(exc) for marker in NO_CHANGES):
+    except AWS_ERRORS as exc:
+        if any(marker in error_message(exc) for marker in NO_CHANGES):
             return None
         raise
     return name

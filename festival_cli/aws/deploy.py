@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -33,6 +32,7 @@ from festival_cli.aws.changesets import (
 )
 from festival_cli.aws.package import Package, build_package, source_root
 from festival_cli.aws.session import Clients, Notify, ignore
+from festival_cli.aws_errors import AWS_ERRORS, is_missing, translated
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
 
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")  # CloudFormation's own rule
@@ -65,19 +65,6 @@ class StackSummary:
 
 class DestroyDeclined(DeployError):
     """The person did not confirm the deletion; nothing was deleted."""
-
-
-@contextmanager
-def aws_errors(doing: str) -> Iterator[None]:
-    """Turn botocore's exceptions into a DeployError naming what was being done."""
-    import botocore.exceptions
-
-    from festival_cli.aws.session import describe_aws_error
-
-    try:
-        yield
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as exc:
-        raise DeployError(f"{doing}: {describe_aws_error(exc)}") from None
 
 
 def template_body(path: Path | None = None) -> str:
@@ -126,9 +113,9 @@ def deploy(
     package = build_package() if package is None else package
     notify(f"package {package.key}: {len(package.files)} files, {package.size / 1024:.0f} KiB")
 
-    with aws_errors("reading the AWS account"):
+    with translated("reading the AWS account", DeployError):
         account: str = aws.client("sts").get_caller_identity()["Account"]
-    with aws_errors("uploading the function package"):
+    with translated("uploading the function package", DeployError):
         bucket = ensure_artifact_bucket(aws, account, notify)
         uploaded = upload_package(aws, bucket, account, package)
     notify(
@@ -138,7 +125,7 @@ def deploy(
     )
 
     cfn = aws.client("cloudformation")
-    with aws_errors(f"deploying stack {stack}"):
+    with translated(f"deploying stack {stack}", DeployError):
         current = ready_for_change(cfn, stack, notify, poll_interval, sleep)
         if current is None and email is None:
             raise UsageError(f"stack {stack} does not exist yet: its first deploy needs --email")
@@ -197,7 +184,7 @@ def destroy(
     """
     check_stack_name(stack)
     cfn = aws.client("cloudformation")
-    with aws_errors(f"reading stack {stack}"):
+    with translated(f"reading stack {stack}", DeployError):
         current = describe_stack(cfn, stack)
     if current is None:
         raise NotFoundError(f"stack {stack} does not exist in {aws.region}; nothing was deleted")
@@ -205,7 +192,7 @@ def destroy(
     if confirm is not None and not confirm(summary):
         raise DestroyDeclined(f"not confirmed: stack {stack} is untouched; nothing was deleted")
 
-    with aws_errors(f"deleting stack {stack}"):
+    with translated(f"deleting stack {stack}", DeployError):
         bucket = summary.outputs.get("BucketName")
         if bucket:
             removed = empty_bucket(aws, bucket)
@@ -223,8 +210,6 @@ def destroy(
 
 def empty_bucket(aws: Clients, bucket: str) -> int:
     """Delete every version and delete marker in `bucket` (gone already: 0)."""
-    import botocore.exceptions
-
     s3 = aws.client("s3")
     removed = 0
     try:
@@ -238,8 +223,8 @@ def empty_bucket(aws: Clients, bucket: str) -> int:
                 chunk = keys[start : start + 1000]
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": chunk, "Quiet": True})
                 removed += len(chunk)
-    except botocore.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "NoSuchBucket":
+    except AWS_ERRORS as exc:
+        if is_missing(exc):
             return removed
         raise
     return removed

@@ -22,6 +22,7 @@ from festival_cli.core.errors import DeployError
 PACKAGES = ("lambda_handler", "festival_cli/core")
 MODULES = (
     "festival_cli/__init__.py",
+    "festival_cli/aws_errors.py",
     "festival_cli/stores/__init__.py",
     "festival_cli/stores/dynamodb.py",
     "festival_cli/stores/dynamodb_schema.py",

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from festival_cli.aws_errors import AWS_ERRORS, describe
 from festival_cli.core.errors import StackError
 
 # Told what is being done, one line at a time (the CLI prints it; tests collect it).
@@ -44,13 +45,12 @@ class AwsSession:
     def session(self) -> Any:
         if self._session is None:
             import boto3
-            from botocore.exceptions import ProfileNotFound
 
             try:
                 self._session = boto3.session.Session(
                     profile_name=self._profile, region_name=self._region)
-            except ProfileNotFound as exc:
-                raise StackError(f"{exc}: check AWS_PROFILE or ~/.aws/config") from None
+            except AWS_ERRORS as exc:  # a profile that is not there
+                raise StackError(describe(exc)) from None
         return self._session
 
     @property
@@ -68,28 +68,3 @@ class AwsSession:
         if service not in self._clients:
             self._clients[service] = self.session.client(service, region_name=self.region)
         return self._clients[service]
-
-
-def describe_aws_error(exc: Exception) -> str:
-    """A one-line reason for a botocore failure, with the usual fix when there is one."""
-    from botocore.exceptions import (
-        ClientError,
-        EndpointConnectionError,
-        NoCredentialsError,
-        PartialCredentialsError,
-    )
-
-    if isinstance(exc, NoCredentialsError | PartialCredentialsError):
-        return ("no AWS credentials found: set AWS_PROFILE (then `aws sso login` if it uses "
-                "SSO) or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY")
-    if isinstance(exc, EndpointConnectionError):
-        return f"cannot reach AWS ({exc}): check your network, AWS_REGION and AWS_ENDPOINT_URL"
-    if isinstance(exc, ClientError):
-        error = exc.response.get("Error", {})
-        code = error.get("Code", "")
-        if code in {"ExpiredToken", "ExpiredTokenException", "RequestExpired"}:
-            return "your AWS credentials have expired: refresh them (e.g. `aws sso login`)"
-        if code in {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}:
-            return f"access denied: {error.get('Message', '')}".rstrip(": ")
-        return f"{code}: {error.get('Message', '')}".rstrip(": ")
-    return str(exc)

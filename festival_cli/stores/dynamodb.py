@@ -26,9 +26,15 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
+from festival_cli.aws_errors import (
+    AWS_ERRORS,
+    error_code,
+    is_condition_failed,
+    is_transient,
+    store_error,
+    store_errors,
+)
+from festival_cli.core.errors import ConcurrentRevisionError, TransientStoreError
 from festival_cli.core.model import (
     ATTR_DATE,
     ATTR_END,
@@ -70,18 +76,6 @@ NOTIFY_CLAIM_SECONDS = 120
 STORED_LINES = 100
 LINE_CHARS = 500
 RECORD_BYTES = 300_000
-
-_THROTTLING = frozenset(
-    {
-        "ProvisionedThroughputExceededException",
-        "ThrottlingException",
-        "Throttling",
-        "RequestLimitExceeded",
-        "InternalServerError",
-        "ServiceUnavailable",
-        "TransactionConflictException",
-    }
-)
 
 _ATTR_STATE = "State"
 _ATTR_FILE = "File"
@@ -126,50 +120,14 @@ def key_of(p: Performance) -> Item:
     return {ATTR_PERFORMER: {"S": p.performer}, ATTR_SORT_KEY: {"S": p.sort_key}}
 
 
-# -- errors ------------------------------------------------------------------------------------
-def is_transient(exc: BaseException) -> bool:
-    """Throttling, a timeout, a dropped connection or a 5xx: the same request may succeed later."""
-    if isinstance(exc, ClientError):
-        code = exc.response.get("Error", {}).get("Code", "")
-        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0)
-        return code in _THROTTLING or (isinstance(status, int) and status >= 500)
-    if isinstance(exc, BotoCoreError):
-        name = type(exc).__name__
-        return "Timeout" in name or "Connection" in name or "Endpoint" in name
-    return False
-
-
-def error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
-
-
-def translate(exc: Exception, doing: str) -> StoreError:
-    """The core error for a botocore failure while `doing` something."""
-    if isinstance(exc, ClientError):
-        detail = f"{error_code(exc)}: {exc.response.get('Error', {}).get('Message', '')}"
-    else:
-        detail = str(exc)
-    message = f"DynamoDB could not {doing} ({detail.strip(': ')})"
-    if is_transient(exc):
-        return TransientStoreError(message + "; retry later")
-    return StoreError(message)
-
-
-@contextlib.contextmanager
-def translated(doing: str) -> Iterator[None]:
-    try:
-        yield
-    except (ClientError, BotoCoreError) as exc:
-        raise translate(exc, doing) from exc
-
-
+# -- conditional writes (festival_cli.aws_errors reads every error) ----------------------------
 def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> bool:
     """Send one conditional write: False when its condition failed, other failures translated."""
-    with translated(doing):
+    with store_errors(doing):
         try:
             write(**request)
-        except ClientError as exc:
-            if error_code(exc) == "ConditionalCheckFailedException":
+        except AWS_ERRORS as exc:
+            if is_condition_failed(exc):
                 return False
             raise
     return True
@@ -243,7 +201,7 @@ class DynamoStore(Store):
         if not read.index.is_table:
             request["IndexName"] = read.index.name
         while True:
-            with translated(f"query {read.index.name} for {read.partition!r}"):
+            with store_errors(f"query {read.index.name} for {read.partition!r}"):
                 page = self.client.query(**request)
             for item in page.get("Items", []):
                 yield from_item(item)
@@ -253,7 +211,7 @@ class DynamoStore(Store):
             request["ExclusiveStartKey"] = last
 
     def _dates(self) -> list[str]:
-        with translated("read the register of stored dates"):
+        with store_errors("read the register of stored dates"):
             return register.dates_of(self.client.get_item(
                 **register.read_request(self.ingestions_table)))
 
@@ -261,7 +219,7 @@ class DynamoStore(Store):
     def _note_dates(self, dates: set[str], *, add: bool) -> None:
         request = register.change_request(self.ingestions_table, dates, add=add)
         if request is not None:
-            with translated("update the register of stored dates"):
+            with store_errors("update the register of stored dates"):
                 self.client.update_item(**request)
 
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
@@ -291,9 +249,9 @@ class DynamoStore(Store):
         for attempt in range(1, self.max_attempts + 1):
             try:
                 response = self.client.batch_write_item(RequestItems={self.table: pending})
-            except (ClientError, BotoCoreError) as exc:
+            except AWS_ERRORS as exc:
                 if not is_transient(exc):
-                    raise translate(exc, "write a batch of sets") from exc
+                    raise store_error(exc, "write a batch of sets") from exc
                 last_error = exc  # nothing of this request was written: send it all again
             else:
                 pending = response.get("UnprocessedItems", {}).get(self.table, [])
@@ -301,8 +259,8 @@ class DynamoStore(Store):
                     return
             if attempt < self.max_attempts:
                 self.sleep(self._backoff(attempt))
-        reason = f" (last error: {error_code(last_error)})" if isinstance(
-            last_error, ClientError) else ""
+        code = error_code(last_error)
+        reason = f" (last error: {code})" if code else ""
         raise TransientStoreError(
             f"DynamoDB left {len(pending)} of {len(batch)} items of a batch unwritten after "
             f"{self.max_attempts} attempts{reason}; the table is throttled, retry later "
@@ -357,7 +315,7 @@ class DynamoStore(Store):
                 ExpressionAttributeNames={"#owner": _ATTR_OWNER},
                 ExpressionAttributeValues={":owner": {"S": owner}},
             )
-        except (ClientError, BotoCoreError) as exc:
+        except AWS_ERRORS as exc:
             # Expired and taken over, or unreachable: the lease then ends by itself (ExpiresAt).
             log.warning("could not release the revision lease of %s: %s", day, exc)
 
@@ -376,7 +334,7 @@ class DynamoStore(Store):
         attributes = self._record_attributes(record)
         names = {f"#a{i}": name for i, name in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
-        with translated(f"save ingestion {record.id}"):
+        with store_errors(f"save ingestion {record.id}"):
             self.client.update_item(
                 TableName=self.ingestions_table,
                 Key={ATTR_INGESTION_ID: {"S": record.id}},
@@ -397,7 +355,7 @@ class DynamoStore(Store):
         )
 
     def _get_item(self, ingestion_id: str) -> Item | None:
-        with translated(f"read ingestion {ingestion_id}"):
+        with store_errors(f"read ingestion {ingestion_id}"):
             response = self.client.get_item(
                 TableName=self.ingestions_table,
                 Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
@@ -413,7 +371,7 @@ class DynamoStore(Store):
         return None if item is None else _record_of(item)
 
     def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
-        with translated("list recent ingestions"):
+        with store_errors("list recent ingestions"):
             response = self.client.query(
                 TableName=self.ingestions_table,
                 IndexName=INDEX_RECENT,
@@ -427,7 +385,7 @@ class DynamoStore(Store):
 
     def count(self) -> int:
         """The table's ItemCount: approximate, DynamoDB refreshes it about every six hours."""
-        with translated(f"describe table {self.table}"):
+        with store_errors(f"describe table {self.table}"):
             response = self.client.describe_table(TableName=self.table)
         return int(response["Table"].get("ItemCount", 0))
 
@@ -480,7 +438,7 @@ class DynamoStore(Store):
         if "#done" in expression:
             names["#done"] = _ATTR_NOTIFIED
             values[":now"] = {"N": f"{self.clock():.3f}"}
-        with translated(f"mark the notification of {ingestion_id}"):
+        with store_errors(f"mark the notification of {ingestion_id}"):
             self.client.update_item(
                 TableName=self.ingestions_table,
                 Key={ATTR_INGESTION_ID: {"S": ingestion_id}},

@@ -17,7 +17,8 @@ from pathlib import PurePath
 from typing import Any
 
 from festival_cli.aws.changesets import describe_stack, outputs_of
-from festival_cli.aws.session import AwsSession, describe_aws_error
+from festival_cli.aws.session import AwsSession
+from festival_cli.aws_errors import translated
 from festival_cli.core.errors import (
     IngestionFailed,
     LineupError,
@@ -60,12 +61,8 @@ class StackOutputs:
 
 def read_outputs(cloudformation: Any, name: str, region: str) -> StackOutputs:
     """The outputs of stack `name`; StackError when it is missing or incomplete."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    try:
+    with translated(f"cannot read stack '{name}'", StackError):
         stack = describe_stack(cloudformation, name)
-    except (ClientError, BotoCoreError) as exc:
-        raise StackError(f"cannot read stack '{name}': {describe_aws_error(exc)}") from None
     if stack is None:
         raise StackError(
             f"stack '{name}' does not exist in {region}: deploy it with `festival deploy`, "
@@ -166,17 +163,11 @@ class StackTarget:
         return UploadResult(record=record, warnings=list(report.warnings))
 
     def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
+        where = f"s3://{self.outputs.BucketName}/{key}"
+        with translated(f"could not upload {source} to {where}", StackError):
             self.aws.client("s3").put_object(
                 Bucket=self.outputs.BucketName, Key=key, Body=data,
                 ContentType="application/json", Metadata=metadata)
-        except (ClientError, BotoCoreError) as exc:
-            raise StackError(
-                f"could not upload {source} to s3://{self.outputs.BucketName}/{key}: "
-                f"{describe_aws_error(exc)}"
-            ) from None
 
     def _follow(self, ingestion_id: str, name: str, timeout: float) -> Ingestion:
         """Poll the ingestion record until it is final, or raise after `timeout` seconds."""
@@ -233,14 +224,8 @@ class StackTarget:
             request["NextToken"] = page["NextToken"]
 
     def _call(self, service: str, operation: str, **kwargs: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        try:
+        with translated(f"stack {self.name}: {service} {operation} failed", StackError):
             return getattr(self.aws.client(service), operation)(**kwargs)
-        except (ClientError, BotoCoreError) as exc:
-            raise StackError(
-                f"stack {self.name}: {service} {operation} failed: {describe_aws_error(exc)}"
-            ) from None
 
     def close(self) -> None:
         self.store.close()
