@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+from dataclasses import replace
 from typing import Any
 
 from festival_cli.core.model import Lineup, Performance, hhmm, minutes, shift_date
@@ -18,6 +19,12 @@ def perf(
     popularity: int | None = 87,
 ) -> Performance:
     return Performance(performer, stage, date, start, end, popularity)
+
+
+def identified(p: Performance, set_id: int = 1, sequence: int = 0) -> Performance:
+    """`p` as a store holds it: with a guid and an id (as if assigned when first stored)."""
+    return replace(p, guid=f"00000000-0000-4000-8000-{set_id:012x}", set_id=set_id,
+                   sequence=sequence)
 
 
 def lineup(*performances: Performance, festival: str | None = None,

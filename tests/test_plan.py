@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime
+
 from festival_cli.core.ingest import describe_change, describe_changes
 from festival_cli.core.plan import Move, Update, compute_plan
-from tests.factories import perf
+from tests.factories import identified, perf
 
 A = perf("A", start="18:00", end="19:00")
+AFTER_THE_FESTIVAL = datetime(2026, 8, 1)
 
 
 def test_everything_is_added_to_an_empty_store() -> None:
@@ -18,10 +22,16 @@ def test_everything_is_added_to_an_empty_store() -> None:
 
 
 def test_an_identical_set_is_unchanged_and_not_written() -> None:
-    plan = compute_plan([A], [A])
+    plan = compute_plan([A], [identified(A)])
     assert plan.unchanged == (A,)
     assert not plan.changed
+    assert not plan.writes
     assert plan.puts == []
+
+
+def test_an_unchanged_set_stored_without_identity_is_written_once_to_get_one() -> None:
+    plan = compute_plan([A], [A])  # stored by a version of festival before set ids
+    assert (plan.changed, plan.writes, plan.backfilled, plan.fresh_count) == (False, True, (A,), 1)
 
 
 def test_a_changed_set_is_one_update_writing_the_new_version() -> None:
@@ -32,7 +42,7 @@ def test_a_changed_set_is_one_update_writing_the_new_version() -> None:
 
 
 def test_a_stored_set_the_file_no_longer_lists_is_removed() -> None:
-    plan = compute_plan([A], [A, perf("B")])
+    plan = compute_plan([A], [A, perf("B")], clock=AFTER_THE_FESTIVAL)
     assert plan.removed == (perf("B"),)
     assert plan.deletes == [perf("B")]
 
@@ -61,9 +71,32 @@ def test_a_new_start_time_is_a_move() -> None:
     assert plan.moves() == [Move(before=A, after=later)]
 
 
-def test_another_stage_at_another_time_is_not_a_move() -> None:
-    plan = compute_plan([perf("A", stage="Tent", start="19:00", end="20:00")], [A])
+def test_another_stage_at_another_time_on_the_same_festival_day_is_a_move() -> None:
+    tent = perf("A", stage="Tent", start="19:00", end="20:00")
+    plan = compute_plan([tent], [A])
+    assert plan.moves() == [Move(before=A, after=tent)]
+
+
+def test_the_small_hours_of_the_next_date_are_the_same_festival_day() -> None:
+    small_hours = perf("A", date="2026-07-11", start="01:00", end="02:00")
+    plan = compute_plan([small_hours, perf("Z")], [A, perf("Z")])  # both dates revised
+    assert plan.moves() == [Move(before=A, after=small_hours)]
+
+
+def test_another_festival_day_is_not_a_move() -> None:
+    next_day = perf("A", date="2026-07-11", start="18:00", end="19:00")
+    plan = compute_plan([next_day, perf("Z", date="2026-07-10")], [A])
     assert plan.moves() == []
+
+
+def test_a_move_keeps_to_its_stage_when_it_can() -> None:
+    main, tent = perf("A", start="12:00", end="13:00"), perf("A", stage="Tent", start="14:00",
+                                                            end="15:00")
+    new_main, new_tent = (perf("A", start="20:00", end="21:00"),
+                          perf("A", stage="Tent", start="16:00", end="17:00"))
+    moves = compute_plan([new_main, new_tent], [main, tent]).moves()
+    assert sorted((m.before.stage, m.after.stage) for m in moves) == [("Main", "Main"),
+                                                                       ("Tent", "Tent")]
 
 
 def test_no_moves_without_removals() -> None:
@@ -118,3 +151,29 @@ def test_described_changes_are_capped_and_hold_only_changes() -> None:
                  end=f"{10 + i // 6:02d}:{i % 6 * 10 + 5:02d}") for i in range(12)]
     lines = describe_changes(compute_plan(many, []), cap=5)
     assert lines == [describe_change(*row) for row in compute_plan(many, []).changes()[:5]]
+
+
+# -- identity: carried over by the diff (stores: tests/contract/test_store_identity.py) ------
+def test_an_updated_set_inherits_the_identity_with_one_more_change() -> None:
+    new = perf("A", start="18:00", end="19:30")
+    [update] = compute_plan([new], [identified(A, set_id=7, sequence=2)]).updated
+    assert (update.after.guid, update.after.set_id, update.after.sequence) == (
+        identified(A, set_id=7).guid, 7, 3)
+
+
+def test_a_removed_set_becomes_a_tombstone_unless_its_day_has_passed() -> None:
+    b = identified(perf("B"), set_id=2)
+    kept = compute_plan([A], [identified(A), b], clock=datetime(2026, 7, 10, 12, 0))
+    assert [(p.performer, p.cancelled, p.sequence, p.set_id) for p in kept.cancelled] == [
+        ("B", True, 1, 2)]
+    assert kept.deletes == []
+    gone = compute_plan([A], [identified(A), b], clock=datetime(2026, 7, 11, 6, 0))
+    assert (gone.cancelled, gone.deletes) == ((), [b])
+
+
+def test_tombstones_not_revived_rest_until_their_day_has_passed() -> None:
+    tomb = replace(identified(perf("B"), set_id=2, sequence=1), cancelled=True)
+    resting = compute_plan([A], [identified(A), tomb], clock=datetime(2026, 7, 10, 12, 0))
+    assert (resting.resting, resting.purged, resting.writes) == ((tomb,), (), False)
+    passed = compute_plan([A], [identified(A), tomb], clock=datetime(2026, 7, 12))
+    assert (passed.resting, passed.purged) == ((), (tomb,))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,27 @@ from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.plan import compute_plan
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
-from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.stores.sqlite import APPLICATION_ID, SCHEMA_VERSION, SqliteStore
 from tests.factories import big_lineup, lineup, perf
+
+# The schema as festival 0.1 wrote it (version 1): kept here to test the upgrade.
+VERSION_1_SCHEMA = [
+    """CREATE TABLE performances (performer TEXT NOT NULL, date_start_time TEXT NOT NULL,
+       stage TEXT NOT NULL, date TEXT NOT NULL, start_time TEXT NOT NULL,
+       end_time TEXT NOT NULL, popularity INTEGER, PRIMARY KEY (performer, date_start_time)
+       ) WITHOUT ROWID""",
+    "CREATE INDEX stage_date_start ON performances (stage, date_start_time)",
+    "CREATE INDEX date_time ON performances (date, start_time)",
+    "CREATE INDEX date_popularity ON performances (date, popularity) "
+    "WHERE popularity IS NOT NULL",
+    "CREATE TABLE ingestions (id TEXT PRIMARY KEY NOT NULL, started TEXT NOT NULL, "
+    "record TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX ingestions_started ON ingestions (started)",
+    "CREATE TABLE date_versions (date TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL) "
+    "WITHOUT ROWID",
+    "CREATE TABLE file_memos (digest TEXT PRIMARY KEY NOT NULL, memo TEXT NOT NULL) "
+    "WITHOUT ROWID",
+]
 
 EVERY_READ = [
     KeyRead(TABLE, "A"),
@@ -82,8 +102,28 @@ def test_sort_keys_are_the_model_s(sqlite_store: SqliteStore) -> None:
 def test_a_new_file_gets_the_schema_version_and_wal(db_path: Path) -> None:
     SqliteStore(db_path).close()
     db = sqlite3.connect(db_path)
-    assert db.execute("PRAGMA user_version").fetchone()[0] == 1
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_version_1_store_is_upgraded_and_its_sets_get_identities(db_path: Path) -> None:
+    db = sqlite3.connect(db_path)
+    for statement in VERSION_1_SCHEMA:
+        db.execute(statement)
+    db.executemany("INSERT INTO performances VALUES (?, ?, ?, ?, ?, ?, ?)", [
+        ("A", "2026-07-10#18:00", "Main", "2026-07-10", "18:00", "19:00", 87),
+        ("B", "2026-07-10#20:00", "Main", "2026-07-10", "20:00", "21:00", None)])
+    db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    with SqliteStore(db_path) as store:
+        sets = store.stored_on(["2026-07-10"])
+        assert sorted(p.performer for p in sets) == ["A", "B"]
+        assert sorted(p.set_id or 0 for p in sets) == [1, 2]
+        assert all(p.guid and uuid.UUID(p.guid).version == 4 for p in sets)
+        store.apply_lineup(lineup(perf("C")))
+        assert [p.set_id for p in store.stored_on(["2026-07-10"]) if p.performer == "C"] == [3]
 
 
 def test_reopening_keeps_the_data(db_path: Path) -> None:
@@ -121,7 +161,8 @@ def test_a_newer_schema_is_refused(db_path: Path) -> None:
     db = sqlite3.connect(db_path)
     db.execute("PRAGMA user_version = 99")
     db.close()
-    with pytest.raises(StoreError, match="schema version 99, but this festival knows version 1"):
+    known = f"schema version 99, but this festival knows version {SCHEMA_VERSION}"
+    with pytest.raises(StoreError, match=known):
         SqliteStore(db_path)
 
 

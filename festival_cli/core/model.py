@@ -7,11 +7,15 @@ them and the renderers draw them. Dates and times stay the validated strings of 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 
 KEY_SEPARATOR = "#"
 MINUTES_PER_DAY = 24 * 60
+# A festival day runs from this time to the same time next morning: a 01:00 set belongs to the
+# evening before (the timetable's day, the published schedule's day, the diff's moves).
+DEFAULT_DAY_STARTS = "06:00"
 
 # The attribute names of the stored item (DynamoDB table `Performances`, and the lineup aliases).
 ATTR_PERFORMER = "Performer"
@@ -21,6 +25,11 @@ ATTR_DATE = "Date"
 ATTR_START = "StartTime"
 ATTR_END = "EndTime"
 ATTR_POPULARITY = "PopularityScore"
+# A set's identity and state (not lineup aliases): see Performance.
+ATTR_GUID = "Guid"
+ATTR_SET_ID = "SetId"
+ATTR_SEQUENCE = "Sequence"
+ATTR_CANCELLED = "Cancelled"
 
 
 def sort_key(day: str, start: str) -> str:
@@ -49,6 +58,37 @@ def shift_date(day: str, days: int) -> str:
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()
 
 
+def festival_day(day: str, start: str, day_starts: str = DEFAULT_DAY_STARTS) -> str:
+    """The festival day a set starting on `day` at `start` belongs to: `day` itself, or the
+    day before when it starts before `day_starts` (the 01:00 set of the night of the 10th)."""
+    return day if start >= day_starts else shift_date(day, -1)
+
+
+def day_over(day: str, clock: datetime) -> bool:
+    """Has festival day `day` passed at `clock` (naive local festival time)?"""
+    return clock >= datetime.fromisoformat(f"{shift_date(day, 1)}T{DEFAULT_DAY_STARTS}")
+
+
+# Where the last day on Earth ends: a festival of unknown zone has passed only once it has there.
+_LATEST = timezone(timedelta(hours=-12))
+
+
+def festival_clock(zone: str | None, now: datetime | None = None) -> datetime:
+    """`now` (default: this moment) as naive local time in the festival's zone, for `day_over`.
+
+    Without a zone (or one this machine does not know), the time at UTC-12, so a festival day
+    is never taken as passed while it may still run somewhere.
+    """
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError  # only when revising or publishing
+
+    instant = now if now is not None else datetime.now(UTC)
+    tz: tzinfo = _LATEST
+    if zone:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
+            tz = ZoneInfo(zone)
+    return instant.astimezone(tz).replace(tzinfo=None)
+
+
 @dataclass(frozen=True, slots=True, order=False)
 class Performance:
     """One set: a performer on a stage from start to end on a date (local festival time)."""
@@ -59,6 +99,14 @@ class Performance:
     start: str  # HH:MM
     end: str  # HH:MM; earlier than start means the set ends after midnight, on the next day
     popularity: int | None = field(default=None)
+    # What apps track a set by (issue 15): assigned when the set is first stored and kept by
+    # every revision that changes or moves it. Not part of equality: two sets are equal when
+    # what a lineup says about them is. `sequence` counts the set's changes; a `cancelled` set
+    # is the tombstone a revision leaves of a removed set until its festival day has passed.
+    guid: str | None = field(default=None, compare=False)
+    set_id: int | None = field(default=None, compare=False)
+    sequence: int = field(default=0, compare=False)
+    cancelled: bool = field(default=False, compare=False)
 
     # -- identity -------------------------------------------------------------------------
     @property
@@ -71,6 +119,11 @@ class Performance:
         return (self.performer, sort_key(self.date, self.start))
 
     # -- time -----------------------------------------------------------------------------
+    @property
+    def festival_day(self) -> str:
+        """The festival day (06:00 to 06:00) the set belongs to."""
+        return festival_day(self.date, self.start)
+
     @property
     def crosses_midnight(self) -> bool:
         return self.end < self.start

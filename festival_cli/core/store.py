@@ -12,11 +12,12 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
 from itertools import chain
 
 from festival_cli.core.errors import NotFoundError
-from festival_cli.core.model import Lineup, Performance
-from festival_cli.core.plan import Plan, compute_plan
+from festival_cli.core.model import Lineup, Performance, festival_clock
+from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_TIME
@@ -35,7 +36,12 @@ class Store(ABC):
 
     @abstractmethod
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
-        """Write `plan.puts` and delete `plan.deletes`, all or (for SQLite) nothing."""
+        """Write `plan.identified_puts()` and delete `plan.deletes`, all or (SQLite) nothing."""
+
+    @abstractmethod
+    def _allocate_ids(self, count: int) -> int:
+        """Reserve `count` consecutive set ids never handed out before (even to a concurrent
+        ingestion); return the first. Called inside `_revision`."""
 
     @abstractmethod
     def _dates(self) -> Iterable[str]:
@@ -76,28 +82,42 @@ class Store(ABC):
     # -- shared logic ---------------------------------------------------------------------
     def query(self, query: Query) -> list[Performance]:
         """The answer to `query`, with the semantics and order of core.query."""
-        return query.answer(chain.from_iterable(self._read(r) for r in query.reads()))
+        found = chain.from_iterable(self._read(r) for r in query.reads())
+        return query.answer(p for p in found if not p.cancelled)
 
     def stored_dates(self) -> list[str]:
         """Every date that holds stored sets, in order: each can then be read with one Query
         (`stored_on`), so the whole lineup is read without a scan (export, publish)."""
         return sorted(set(self._dates()))
 
-    def stored_on(self, dates: Iterable[str]) -> list[Performance]:
-        """Every stored set of these dates, read through the `Date-Time` index."""
-        return list(chain.from_iterable(self._read(KeyRead(DATE_TIME, d)) for d in dates))
+    def stored_on(self, dates: Iterable[str], *, cancelled: bool = False) -> list[Performance]:
+        """Every stored set of these dates, read through the `Date-Time` index; with
+        `cancelled`, the tombstones of removed sets too (the diff and the published feeds)."""
+        found = chain.from_iterable(self._read(KeyRead(DATE_TIME, d)) for d in dates)
+        return list(found) if cancelled else [p for p in found if not p.cancelled]
 
-    def plan(self, lineup: Lineup, *, merge: bool = False) -> Plan:
-        """What ingesting `lineup` would change, without writing anything."""
-        return compute_plan(lineup.performances, self.stored_on(lineup.dates), merge=merge)
+    def plan(self, lineup: Lineup, *, merge: bool = False,
+             now: datetime | None = None) -> Plan:
+        """What ingesting `lineup` would change, without writing anything. `now` (default: this
+        moment) tells which festival days have passed (their tombstones go)."""
+        stored = self.stored_on(lineup.dates, cancelled=True)
+        return compute_plan(lineup.performances, stored, merge=merge,
+                            clock=festival_clock(lineup.timezone, now))
 
     def apply_lineup(
-        self, lineup: Lineup, *, merge: bool = False, progress: Progress | None = None
+        self, lineup: Lineup, *, merge: bool = False, progress: Progress | None = None,
+        now: datetime | None = None,
     ) -> Plan:
-        """Make the stored sets of the lineup's dates what the lineup says; return the plan."""
+        """Make the stored sets of the lineup's dates what the lineup says; return the plan.
+
+        New sets get fresh ids here, inside the revision, so no two sets ever share one.
+        """
         with self._revision(lineup.dates):
-            plan = self.plan(lineup, merge=merge)
-            if plan.changed:
+            plan = self.plan(lineup, merge=merge, now=now)
+            if plan.writes:
+                fresh = plan.fresh_count
+                if fresh:
+                    plan = plan.with_fresh_ids(self._allocate_ids(fresh), new_guid_prefix())
                 self._apply(plan, progress)
             elif progress is not None:
                 progress(len(lineup.performances), len(lineup.performances))
@@ -137,11 +157,11 @@ class Store(ABC):
     def _dates_touched(plan: Plan) -> tuple[set[str], set[str]]:
         """(dates the plan writes sets to, dates it leaves without any set): what a backend
         that keeps a register of dates adds before writing and takes off after deleting.
-        A plan of `compute_plan` lists every set its dates keep (as added, updated or
-        unchanged), and a merge deletes nothing, so a date is left empty only when all its sets
-        are deleted."""
+        A plan of `compute_plan` lists every row its dates keep (as added, updated, unchanged,
+        cancelled or resting tombstones), and a merge deletes nothing, so a date is left empty
+        only when all its rows are deleted."""
         filled = {p.date for p in plan.puts}
-        kept = filled | {p.date for p in plan.unchanged}
+        kept = filled | {p.date for p in chain(plan.unchanged, plan.resting)}
         return filled, {p.date for p in plan.deletes} - kept
 
     def __enter__(self) -> Store:

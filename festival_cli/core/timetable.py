@@ -22,9 +22,10 @@ from dataclasses import dataclass
 
 from festival_cli.core.errors import UsageError
 from festival_cli.core.model import (
-    MINUTES_PER_DAY,
+    DEFAULT_DAY_STARTS,
     Performance,
     absolute_minutes,
+    festival_day,
     hhmm,
     minutes,
     shift_date,
@@ -34,7 +35,6 @@ from festival_cli.core.store import Store
 
 log = logging.getLogger(__name__)
 
-DEFAULT_DAY_STARTS = "06:00"
 DEFAULT_STEP = 15
 MIN_STEP = 5
 MAX_STEP = 120
@@ -121,7 +121,7 @@ def day_offset(p: Performance, day: str, day_starts: str) -> int:
 
 def in_festival_day(p: Performance, day: str, day_starts: str) -> bool:
     """Does set `p` start within festival day `day` (`day_starts` to the same time next day)?"""
-    return 0 <= day_offset(p, day, day_starts) < MINUTES_PER_DAY
+    return festival_day(p.date, p.start, day_starts) == day
 
 
 def festival_day_sets(

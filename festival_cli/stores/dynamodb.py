@@ -36,16 +36,20 @@ from festival_cli.aws_errors import (
 )
 from festival_cli.core.errors import ConcurrentRevisionError, TransientStoreError
 from festival_cli.core.model import (
+    ATTR_CANCELLED,
     ATTR_DATE,
     ATTR_END,
+    ATTR_GUID,
     ATTR_PERFORMER,
     ATTR_POPULARITY,
+    ATTR_SEQUENCE,
+    ATTR_SET_ID,
     ATTR_SORT_KEY,
     ATTR_STAGE,
     ATTR_START,
     Performance,
 )
-from festival_cli.core.plan import Plan
+from festival_cli.core.plan import IdentifiedSet, Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
@@ -84,12 +88,17 @@ _ATTR_NOTIFYING = "Notifying"
 _ATTR_NOTIFIED = "Notified"
 _ATTR_OWNER = "Owner"
 _LOCK_PREFIX = "lock#"
+_SET_ID_COUNTER = "counter#set-id"  # an item without Kind: never listed as an ingestion
+_ATTR_LAST_ID = "LastId"
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 # -- one place for the item format -------------------------------------------------------------
-def to_item(p: Performance) -> Item:
-    """The DynamoDB item of a set (low-level attribute values); no score, no PopularityScore."""
+def to_item(p: Performance, identity: IdentifiedSet | None = None) -> Item:
+    """The DynamoDB item of a set (low-level attribute values); no score, no PopularityScore.
+
+    With `identity` (what a plan writes), its guid, id, sequence, and `Cancelled` on a tombstone.
+    """
     item: Item = {
         ATTR_PERFORMER: {"S": p.performer},
         ATTR_SORT_KEY: {"S": p.sort_key},
@@ -100,12 +109,22 @@ def to_item(p: Performance) -> Item:
     }
     if p.popularity is not None:
         item[ATTR_POPULARITY] = {"N": str(p.popularity)}
+    if identity is not None:
+        _, guid, set_id, sequence, cancelled = identity
+        item[ATTR_GUID] = {"S": guid}
+        item[ATTR_SET_ID] = {"N": str(set_id)}
+        item[ATTR_SEQUENCE] = {"N": str(sequence)}
+        if cancelled:
+            item[ATTR_CANCELLED] = {"BOOL": True}
     return item
 
 
 def from_item(item: Item) -> Performance:
-    """The set an item stores."""
+    """The set an item stores (an item written before identity existed has none)."""
     score = item.get(ATTR_POPULARITY)
+    guid = item.get(ATTR_GUID)
+    set_id = item.get(ATTR_SET_ID)
+    sequence = item.get(ATTR_SEQUENCE)
     return Performance(
         performer=item[ATTR_PERFORMER]["S"],
         stage=item[ATTR_STAGE]["S"],
@@ -113,6 +132,10 @@ def from_item(item: Item) -> Performance:
         start=item[ATTR_START]["S"],
         end=item[ATTR_END]["S"],
         popularity=int(score["N"]) if score is not None else None,
+        guid=guid["S"] if guid is not None else None,
+        set_id=int(set_id["N"]) if set_id is not None else None,
+        sequence=int(sequence["N"]) if sequence is not None else 0,
+        cancelled=ATTR_CANCELLED in item,
     )
 
 
@@ -234,8 +257,8 @@ class DynamoStore(Store):
         requests: dict[tuple[str, str], dict[str, Any]] = {}
         for p in plan.deletes:
             requests[p.key] = {"DeleteRequest": {"Key": key_of(p)}}
-        for p in plan.puts:
-            requests[p.key] = {"PutRequest": {"Item": to_item(p)}}
+        for put in plan.identified_puts():
+            requests[put[0].key] = {"PutRequest": {"Item": to_item(put[0], put)}}
         pending = list(requests.values())
         for start in range(0, len(pending), BATCH_SIZE):
             self._write_batch(pending[start : start + BATCH_SIZE])
@@ -270,6 +293,20 @@ class DynamoStore(Store):
     def _backoff(self, attempt: int) -> float:
         """Full jitter: uniform(0, min(cap, base * 2**attempt))."""
         return self._rng.uniform(0, min(MAX_DELAY, BASE_DELAY * 2**attempt))
+
+    def _allocate_ids(self, count: int) -> int:
+        """One atomic counter (`UpdateItem ADD`) in the Ingestions table hands each ingestion
+        a block of ids: concurrent functions never get the same one."""
+        with store_errors(f"allocate {count} set ids"):
+            response = self.client.update_item(
+                TableName=self.ingestions_table,
+                Key={ATTR_INGESTION_ID: {"S": _SET_ID_COUNTER}},
+                UpdateExpression="ADD #last :n",
+                ExpressionAttributeNames={"#last": _ATTR_LAST_ID},
+                ExpressionAttributeValues={":n": {"N": str(count)}},
+                ReturnValues="UPDATED_NEW",
+            )
+        return int(response["Attributes"][_ATTR_LAST_ID]["N"]) - count + 1
 
     # -- revisions: one lease per date -----------------------------------------------------
     @contextlib.contextmanager
@@ -384,7 +421,8 @@ class DynamoStore(Store):
         return [_record_of(item) for item in response.get("Items", [])]
 
     def count(self) -> int:
-        """The table's ItemCount: approximate, DynamoDB refreshes it about every six hours."""
+        """The table's ItemCount: approximate (DynamoDB refreshes it about every six hours), and
+        counting the tombstones of removed sets, which SQLite leaves out."""
         with store_errors(f"describe table {self.table}"):
             response = self.client.describe_table(TableName=self.table)
         return int(response["Table"].get("ItemCount", 0))

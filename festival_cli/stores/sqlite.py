@@ -36,7 +36,7 @@ from festival_cli.core.model import (
     ATTR_START,
     Performance,
 )
-from festival_cli.core.plan import Plan
+from festival_cli.core.plan import IdentifiedSet, Plan, new_guid_prefix
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
@@ -44,7 +44,7 @@ from festival_cli.core.store import Progress, Store
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
 APPLICATION_ID = 0x46535456
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -52,7 +52,8 @@ BUSY_TIMEOUT_SECONDS = 5.0
 BULK_LOAD_MIN = 1_000
 PROGRESS_STEP = 5_000
 
-_COLUMNS = "performer, stage, date, start_time, end_time, popularity"
+_COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
+            "guid, set_id, sequence, cancelled")
 
 # The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
 # the one place SQLite's names meet the schema's.
@@ -86,6 +87,12 @@ def _create_index(spec: IndexSpec) -> str:
 _INDEXES = {_index_name(spec): _create_index(spec) for spec in INDEXES}
 _PARTITION, _SORT = _key_columns(TABLE)
 
+# Named counters; `set_id` is the last set id handed out.
+_COUNTERS = """CREATE TABLE counters (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID"""
+
 _SCHEMA = [
     f"""CREATE TABLE performances (
         performer TEXT NOT NULL,
@@ -95,6 +102,10 @@ _SCHEMA = [
         start_time TEXT NOT NULL,
         end_time TEXT NOT NULL,
         popularity INTEGER,
+        guid TEXT,
+        set_id INTEGER,
+        sequence INTEGER NOT NULL DEFAULT 0,
+        cancelled INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY ({_PARTITION}, {_SORT})
     ) WITHOUT ROWID""",
     *_INDEXES.values(),
@@ -114,7 +125,20 @@ _SCHEMA = [
         digest TEXT PRIMARY KEY NOT NULL,
         memo TEXT NOT NULL
     ) WITHOUT ROWID""",
+    _COUNTERS,
 ]
+
+# Schema version -> the statements that bring a store of that version to the next one.
+_MIGRATIONS = {
+    # 1 -> 2: identity (guid, id, sequence) and tombstones; existing sets get ids after this.
+    1: [
+        "ALTER TABLE performances ADD COLUMN guid TEXT",
+        "ALTER TABLE performances ADD COLUMN set_id INTEGER",
+        "ALTER TABLE performances ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE performances ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0",
+        _COUNTERS,
+    ],
+}
 
 # The next date after the last one found, through the `date_time` index, until there is none.
 _DISTINCT_DATES = """
@@ -127,15 +151,25 @@ _DISTINCT_DATES = """
     SELECT date FROM found WHERE date IS NOT NULL"""
 
 _PUT = (
-    "INSERT OR REPLACE INTO performances "
-    "(performer, date_start_time, stage, date, start_time, end_time, popularity) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?)"
+    "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
+    "end_time, popularity, guid, set_id, sequence, cancelled) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _DELETE = f"DELETE FROM performances WHERE {_PARTITION} = ? AND {_SORT} = ?"
 
+Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool]
 
-def _row(p: Performance) -> tuple[str, str, str, str, str, str, int | None]:
-    return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity)
+
+def _row(put: IdentifiedSet) -> Row:
+    p, guid, set_id, sequence, cancelled = put
+    return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity,
+            guid, set_id, sequence, cancelled)
+
+
+def _performance(row: tuple[Any, ...]) -> Performance:
+    performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled = row
+    return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
+                       cancelled == 1)
 
 
 def _record_json(record: Ingestion) -> str:
@@ -174,6 +208,8 @@ class SqliteStore(Store):
                 f"{self.path}: not a festival local store (another program's SQLite database); "
                 "give another --db"
             )
+        elif version in _MIGRATIONS:
+            self._migrate()
         elif version != SCHEMA_VERSION:
             raise StoreError(
                 f"{self.path}: local store schema version {version}, but this festival knows "
@@ -215,6 +251,34 @@ class SqliteStore(Store):
                 self._db.execute("ROLLBACK")
             raise
         log.info("created local store %s", self.path)
+
+    def _migrate(self) -> None:
+        """Bring a store of an older schema version to this one, in one transaction."""
+        with self._transaction():
+            version = self._db.execute("PRAGMA user_version").fetchone()[0]
+            start = version
+            while version in _MIGRATIONS:
+                for statement in _MIGRATIONS[version]:
+                    self._db.execute(statement)
+                version += 1
+            if start < 2 <= version:
+                self._identify_existing()
+            self._db.execute(f"PRAGMA user_version = {version}")
+        log.info("upgraded local store %s from schema version %d to %d", self.path, start,
+                 version)
+
+    def _identify_existing(self) -> None:
+        """Give the sets stored before identity existed their guid and id."""
+        keys = self._db.execute(
+            "SELECT performer, date_start_time FROM performances ORDER BY date_start_time, "
+            "performer").fetchall()
+        if not keys:
+            return
+        first, prefix = self._allocate_ids(len(keys)), new_guid_prefix()
+        self._db.executemany(
+            "UPDATE performances SET guid = ?, set_id = ? "
+            "WHERE performer = ? AND date_start_time = ?",
+            [(f"{prefix}{first + i:012x}", first + i, *key) for i, key in enumerate(keys)])
 
     # -- errors ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -273,7 +337,7 @@ class SqliteStore(Store):
     def _read(self, read: KeyRead) -> list[Performance]:
         sql, params = self.sql_for(read)
         with self._translated():
-            return [Performance(*row) for row in self._db.execute(sql, params)]
+            return [_performance(row) for row in self._db.execute(sql, params)]
 
     def _dates(self) -> list[str]:
         # One index seek per distinct date (a skip-scan by hand), not a walk of every row.
@@ -281,8 +345,10 @@ class SqliteStore(Store):
             return [day for (day,) in self._db.execute(_DISTINCT_DATES)]
 
     def count(self) -> int:
+        """How many sets are stored (tombstones of removed sets are not counted)."""
         with self._translated():
-            return int(self._db.execute("SELECT count(*) FROM performances").fetchone()[0])
+            return int(self._db.execute(
+                "SELECT count(*) FROM performances WHERE NOT cancelled").fetchone()[0])
 
     def _versions(self, dates: Sequence[str]) -> dict[str, int]:
         with self._translated():
@@ -345,7 +411,7 @@ class SqliteStore(Store):
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
         # In primary-key order (a B-tree fills fastest so): rows are unique on their first two
         # columns, so plain tuple order is key order, and ~15x faster than a key function.
-        puts = sorted(_row(p) for p in plan.puts)
+        puts = sorted(_row(put) for put in plan.identified_puts())
         deletes = [p.key for p in plan.deletes]
         total = len(puts) + len(deletes)
         with self._transaction(), self._translated():
@@ -373,6 +439,14 @@ class SqliteStore(Store):
                 [(day,) for day in plan.dates],
             )
         log.info("applied %d puts and %d deletes to %s", len(puts), len(deletes), self.path)
+
+    def _allocate_ids(self, count: int) -> int:
+        with self._transaction(), self._translated():
+            self._db.execute(
+                "INSERT INTO counters (name, value) VALUES ('set_id', ?) "
+                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (count,))
+            last = self._db.execute("SELECT value FROM counters WHERE name = 'set_id'")
+            return int(last.fetchone()[0]) - count + 1
 
     def _is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM performances LIMIT 1").fetchone() is None

@@ -54,5 +54,7 @@ def test_register_updates_are_atomic_set_additions(world: World) -> None:
         "before-parameter-build.dynamodb.UpdateItem",
         lambda params, **_: seen.append(params))
     store.apply_lineup(lineup(perf(date="2026-07-10")))
-    assert counter.calls["UpdateItem"] == 1
-    assert seen[0]["UpdateExpression"].startswith("ADD ")
+    registering = [p for p in seen if p["Key"]["IngestionId"]["S"] == REGISTER_ID]
+    assert counter.calls["UpdateItem"] == 2  # the register, and the counter of set ids
+    assert len(registering) == 1
+    assert registering[0]["UpdateExpression"].startswith("ADD ")

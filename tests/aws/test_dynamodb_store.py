@@ -10,7 +10,7 @@ from botocore.exceptions import ClientError
 
 from festival_cli.core.errors import ConcurrentRevisionError, StoreError, TransientStoreError
 from festival_cli.core.model import Performance
-from festival_cli.core.plan import Plan, compute_plan
+from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_TIME
@@ -93,7 +93,7 @@ def test_a_batch_never_names_the_same_key_twice(world: World) -> None:
     store = world.store()
     twice = perf(popularity=10), perf(popularity=20)  # one key, put twice and deleted once
     plan = Plan(dates=("2026-07-10",), added=(*twice, *big_lineup(30, days=1)),
-                removed=(perf(popularity=5),))
+                purged=(perf(popularity=5),)).with_fresh_ids(1, new_guid_prefix())
     counter = RequestCounter(world.dynamodb)
     store._apply(plan)
     keys = [key for batch in counter.batches for key in batch_keys(batch)]
@@ -287,7 +287,8 @@ def test_interleaved_revisions_leave_exactly_one_of_them(world: World) -> None:
         with pytest.raises(ConcurrentRevisionError):
             second.apply_lineup(b)
         plan = compute_plan(a.performances, first.stored_on(a.dates))
-        first._apply(plan)
+        first._apply(plan.with_fresh_ids(first._allocate_ids(plan.fresh_count),
+                                         new_guid_prefix()))
     second.apply_lineup(b)  # the retry
     assert sorted(first.stored_on(b.dates), key=str) == sorted(b.performances, key=str)
 

@@ -31,7 +31,7 @@ def test_a_merge_registers_its_dates(store: Store) -> None:
 
 def test_a_plan_deleting_a_date_s_last_sets_takes_it_off(store: Store) -> None:
     store.apply_lineup(lineup(EARLY, LATE, NEXT_DAY))
-    store._apply(Plan(dates=("2026-07-10",), removed=(EARLY, LATE)))
+    store._apply(Plan(dates=("2026-07-10",), removed=(EARLY, LATE), purged=(EARLY, LATE)))
     assert store.stored_dates() == ["2026-07-11"]
 
 
