@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -91,6 +92,15 @@ def is_denied(exc: BaseException) -> bool:
 def is_condition_failed(exc: BaseException) -> bool:
     """A conditional write whose condition did not hold (nothing was written)."""
     return error_code(exc) == CONDITION_FAILED
+
+
+def condition_item(exc: BaseException) -> dict[str, Any] | None:
+    """The item a refused conditional write met, when it asked for it
+    (`ReturnValuesOnConditionCheckFailure=ALL_OLD`) and there was one."""
+    if isinstance(exc, ClientError):
+        item = exc.response.get("Item")
+        return item if isinstance(item, dict) else None
+    return None
 
 
 def describe(exc: BaseException) -> str:

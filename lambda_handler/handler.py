@@ -38,6 +38,7 @@ from festival_cli.core.upload_contract import (
 from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 from lambda_handler.notify import message_for
+from lambda_handler.notify_once import NotifyOnce
 
 log = logging.getLogger("festival.pipeline")
 log.setLevel(logging.INFO)
@@ -59,12 +60,13 @@ class Pipeline:
     """The function's work, with its clients and settings held (and injectable)."""
 
     def __init__(self, s3: Any, sns: Any, store: DynamoStore, topic_arn: str,
-                 prefix: str = UPLOAD_PREFIX) -> None:
+                 prefix: str = UPLOAD_PREFIX, once: NotifyOnce | None = None) -> None:
         self.s3 = s3
         self.sns = sns
         self.store = store
         self.topic_arn = topic_arn
         self.prefix = prefix
+        self.once = NotifyOnce.of(store) if once is None else once
 
     @classmethod
     def from_environment(cls) -> Pipeline:
@@ -212,7 +214,7 @@ class Pipeline:
         return result
 
     def _notify(self, record: Ingestion) -> str:
-        claim = self.store.claim_notification(record.id)
+        claim = self.once.claim(record.id)
         if claim == "notified":
             return "already"
         if claim == "busy":
@@ -221,9 +223,9 @@ class Pipeline:
         try:
             self.sns.publish(TopicArn=self.topic_arn, Subject=subject, Message=body)
         except AWS_ERRORS:
-            self.store.release_notification(record.id)
+            self.once.release(record.id)
             raise
-        self.store.finish_notification(record.id)
+        self.once.finish(record.id)
         return "sent"
 
 

@@ -24,10 +24,12 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 from festival_cli.aws_errors import (
     AWS_ERRORS,
+    condition_item,
     error_code,
     is_condition_failed,
     is_transient,
@@ -74,8 +76,6 @@ MAX_DELAY = 5.0
 # A revision lease outlives the longest possible run of the function (Lambda's 900 s limit),
 # so a lease is never taken over while its holder may still be writing.
 LEASE_SECONDS = 960
-# A notification claim older than this is taken to belong to a run that died before publishing.
-NOTIFY_CLAIM_SECONDS = 120
 # What one ingestion record keeps of its lists (an item is at most 400 KB).
 STORED_LINES = 100
 LINE_CHARS = 500
@@ -84,8 +84,6 @@ RECORD_BYTES = 300_000
 _ATTR_STATE = "State"
 _ATTR_FILE = "File"
 _ATTR_RECORD = "Record"
-_ATTR_NOTIFYING = "Notifying"
-_ATTR_NOTIFIED = "Notified"
 _ATTR_OWNER = "Owner"
 _LOCK_PREFIX = "lock#"
 _SET_ID_COUNTER = "counter#set-id"  # an item without Kind: never listed as an ingestion
@@ -144,16 +142,28 @@ def key_of(p: Performance) -> Item:
 
 
 # -- conditional writes (festival_cli.aws_errors reads every error) ----------------------------
-def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> bool:
-    """Send one conditional write: False when its condition failed, other failures translated."""
+@dataclass(frozen=True)
+class Conditional:
+    """What a conditional write did: written, or refused with the item its condition met."""
+
+    written: bool
+    met: Item | None = None  # refused: the item as it stood (None when there was none)
+
+
+def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> Conditional:
+    """Send one conditional write; other failures translated (aws_errors.store_errors).
+
+    A refused write returns the item it met (`ReturnValuesOnConditionCheckFailure=ALL_OLD`:
+    DynamoDB puts it in the error), so the caller decides why without reading it again.
+    """
     with store_errors(doing):
         try:
-            write(**request)
+            write(**request, ReturnValuesOnConditionCheckFailure="ALL_OLD")
         except AWS_ERRORS as exc:
             if is_condition_failed(exc):
-                return False
+                return Conditional(False, condition_item(exc))
             raise
-    return True
+    return Conditional(True)
 
 
 def _record_json(record: Ingestion) -> str:
@@ -168,9 +178,6 @@ def _record_json(record: Ingestion) -> str:
         if len(text.encode()) <= RECORD_BYTES:
             break
     return text
-
-
-NotifyClaim = Literal["claimed", "notified", "busy"]
 
 
 class DynamoStore(Store):
@@ -324,7 +331,7 @@ class DynamoStore(Store):
 
     def _acquire(self, day: str, owner: str) -> None:
         now = int(self.clock())
-        taken = conditional_write(
+        lease = conditional_write(
             self.client.put_item,
             f"take the revision lease of {day}",
             TableName=self.ingestions_table,
@@ -337,7 +344,7 @@ class DynamoStore(Store):
             ExpressionAttributeNames={"#id": ATTR_INGESTION_ID, "#exp": ATTR_EXPIRES_AT},
             ExpressionAttributeValues={":now": {"N": str(now)}},
         )
-        if not taken:
+        if not lease.written:
             raise ConcurrentRevisionError(
                 f"the sets of {day} are being revised by another ingestion right now; "
                 "this one will be retried when it is done"
@@ -367,7 +374,8 @@ class DynamoStore(Store):
         }
 
     def save_ingestion(self, record: Ingestion) -> None:
-        # An update, not a put: the notification marks on the item must survive.
+        # An update, not a put: the function's notification marks on the item
+        # (lambda_handler/notify_once.py) must survive.
         attributes = self._record_attributes(record)
         names = {f"#a{i}": name for i, name in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
@@ -389,7 +397,7 @@ class DynamoStore(Store):
             Item=item,
             ConditionExpression="attribute_not_exists(#id)",
             ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
-        )
+        ).written
 
     def _get_item(self, ingestion_id: str) -> Item | None:
         with store_errors(f"read ingestion {ingestion_id}"):
@@ -426,64 +434,6 @@ class DynamoStore(Store):
         with store_errors(f"describe table {self.table}"):
             response = self.client.describe_table(TableName=self.table)
         return int(response["Table"].get("ItemCount", 0))
-
-    # -- notifying once --------------------------------------------------------------------
-    def claim_notification(self, ingestion_id: str) -> NotifyClaim:
-        """Claim the right to notify about an ingestion: `claimed`, or why not.
-
-        `notified`: someone already did. `busy`: another run claimed it moments ago (and will
-        publish, or its claim goes stale after NOTIFY_CLAIM_SECONDS and a retry takes over).
-        """
-        now = self.clock()
-        claimed = conditional_write(
-            self.client.update_item,
-            f"claim the notification of {ingestion_id}",
-            TableName=self.ingestions_table,
-            Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
-            UpdateExpression="SET #claim = :now",
-            ConditionExpression="attribute_exists(#id) AND attribute_not_exists(#done) "
-            "AND (attribute_not_exists(#claim) OR #claim < :stale)",
-            ExpressionAttributeNames={
-                "#id": ATTR_INGESTION_ID,
-                "#claim": _ATTR_NOTIFYING,
-                "#done": _ATTR_NOTIFIED,
-            },
-            ExpressionAttributeValues={
-                ":now": {"N": f"{now:.3f}"},
-                ":stale": {"N": f"{now - NOTIFY_CLAIM_SECONDS:.3f}"},
-            },
-        )
-        if claimed:
-            return "claimed"
-        item = self._get_item(ingestion_id)
-        return "notified" if item is None or _ATTR_NOTIFIED in item else "busy"
-
-    def finish_notification(self, ingestion_id: str) -> None:
-        """Mark the ingestion as notified (after the message was published)."""
-        self._update_notify(ingestion_id, "SET #done = :now REMOVE #claim")
-
-    def release_notification(self, ingestion_id: str) -> None:
-        """Give a claim back (publishing failed): the retry will claim and publish."""
-        self._update_notify(ingestion_id, "REMOVE #claim")
-
-    def notified(self, ingestion_id: str) -> bool:
-        item = self._get_item(ingestion_id)
-        return item is not None and _ATTR_NOTIFIED in item
-
-    def _update_notify(self, ingestion_id: str, expression: str) -> None:
-        names = {"#claim": _ATTR_NOTIFYING}
-        values: Item = {}
-        if "#done" in expression:
-            names["#done"] = _ATTR_NOTIFIED
-            values[":now"] = {"N": f"{self.clock():.3f}"}
-        with store_errors(f"mark the notification of {ingestion_id}"):
-            self.client.update_item(
-                TableName=self.ingestions_table,
-                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
-                UpdateExpression=expression,
-                ExpressionAttributeNames=names,
-                **({"ExpressionAttributeValues": values} if values else {}),
-            )
 
 
 def _value(value: str | int) -> dict[str, str]:

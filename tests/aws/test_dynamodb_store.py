@@ -345,33 +345,6 @@ def test_the_count_is_the_table_item_count(world: World) -> None:
     assert store.count() == 30
 
 
-# -- notifying once ------------------------------------------------------------------------
-def test_a_notification_is_claimed_once(world: World) -> None:
-    store = world.store()
-    store.save_ingestion(Ingestion(id="abc", file="f"))
-    assert store.claim_notification("abc") == "claimed"
-    assert store.claim_notification("abc") == "busy"
-    store.finish_notification("abc")
-    assert store.claim_notification("abc") == "notified"
-
-
-def test_a_released_claim_can_be_claimed_again(world: World) -> None:
-    store = world.store()
-    store.save_ingestion(Ingestion(id="abc", file="f"))
-    store.claim_notification("abc")
-    store.release_notification("abc")
-    assert store.claim_notification("abc") == "claimed"
-
-
-def test_saving_a_record_keeps_its_notified_mark(world: World) -> None:
-    store = world.store()
-    store.save_ingestion(Ingestion(id="abc", file="f"))
-    store.claim_notification("abc")
-    store.finish_notification("abc")
-    store.save_ingestion(Ingestion(id="abc", file="f", state="succeeded"))
-    assert store.notified("abc")
-
-
 def test_a_record_quoting_a_lone_surrogate_is_saved(world: World) -> None:
     store = world.store()
     store.save_ingestion(Ingestion(id="odd", file="f").finish("rejected", errors=["key '\udc80'"]))

@@ -313,7 +313,7 @@ def test_a_failed_publish_retries_the_message_and_notifies_once_on_the_retry(
 def test_a_crash_after_publishing_is_not_notified_twice(world: World, pipeline: Pipeline) -> None:
     event = deliver(world)
     handler(event, None)
-    pipeline.store.release_notification(the_record(pipeline).id)  # no effect once notified
+    pipeline.once.release(the_record(pipeline).id)  # no effect once notified
     handler(event, None)
     assert len(world.notifications()) == 1
 
