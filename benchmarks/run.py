@@ -81,24 +81,32 @@ class Bench:
         self.env = clean_env()
         self.rows: list[Row] = []
         self.festival = tool("festival")
-        self._lineup_file: Path | None = None
+        self._files: dict[str, Path] = {}
 
     # -- inputs --------------------------------------------------------------------------
     @property
     def lineup_file(self) -> Path:
         """`records` sets as a bare JSON array: format 1, and what sqlite-utils inserts."""
-        if self._lineup_file is None:
+        return self._file("lineup.json", clash=False)
+
+    @property
+    def clash_file(self) -> Path:
+        """The same, every set running into the next on its stage: ~93 % of them warned about."""
+        return self._file("clash.json", clash=True)
+
+    def _file(self, name: str, *, clash: bool) -> Path:
+        if name not in self._files:
             from tests.factories import big_lineup
 
             records = []
-            for p in big_lineup(self.records):
+            for p in big_lineup(self.records, clash=clash):
                 r = p.to_record()
                 if r["popularity"] is None:
                     del r["popularity"]
                 records.append(r)
-            self._lineup_file = self.work / "lineup.json"
-            self._lineup_file.write_text(json.dumps(records))
-        return self._lineup_file
+            self._files[name] = self.work / name
+            self._files[name].write_text(json.dumps(records))
+        return self._files[name]
 
     def fresh(self, name: str) -> Callable[[], None]:
         path = self.work / name
@@ -134,10 +142,32 @@ class Bench:
         again = median_process(upload, self.runs, env=self.env)
         return [
             ratio_row(f"festival upload, {n} records, empty local store (validated, indexed)",
-                      first, base, "sqlite-utils insert", 0.7),
+                      first, base, "sqlite-utils insert", 0.5),
             ratio_row(f"festival upload again, {n} unchanged records", again, first,
                       "first upload", 0.5),
         ]
+
+    def clashing_upload(self) -> Row:
+        """A file whose stages clash everywhere: every warning found and counted, 20 shown."""
+        warned = self._warnings(self.clash_file)
+        upload = [self.festival, "upload", "--db", str(self.work / "clash.db"),
+                  str(self.clash_file)]
+        insert = [tool("sqlite-utils"), "insert", str(self.work / "clash-su.db"),
+                  "performances", str(self.clash_file)]
+        ours, base = alternated_medians(upload, insert, self.runs, env=self.env,
+                                        before_a=self.fresh("clash.db"),
+                                        before_b=self.fresh("clash-su.db"))
+        return ratio_row(f"festival upload, {self.records:,} records, stages clash everywhere "
+                         f"({warned:,} warnings)", ours, base, "sqlite-utils insert", 0.7)
+
+    @staticmethod
+    def _warnings(path: Path) -> int:
+        from festival_cli.core.lineup import check_lineup
+
+        report = check_lineup(path.read_bytes(), path.name, shown=0)
+        if not report.ok:
+            raise RuntimeError(f"the clashing lineup is invalid: {report.errors[:1]}")
+        return report.warning_total
 
     def validation(self) -> list[Row]:
         from festival_cli.core import lineup as lineup_module
@@ -237,6 +267,7 @@ class Bench:
 
     def run(self) -> list[Row]:
         self.row("local upload", self.local_upload)
+        self.row("local upload, stages clashing", self.clashing_upload)
         self.row("validation", self.validation)
         self.row("start-up", self.startup)
         self.row("DynamoDB requests", self.dynamodb)

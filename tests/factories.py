@@ -55,11 +55,13 @@ def document(*records: dict[str, Any], **top: Any) -> bytes:
 
 
 def big_lineup(n: int, *, seed: int = 7, first_date: str = "2026-07-10",
-               days: int = 3) -> list[Performance]:
+               days: int = 3, clash: bool = False) -> list[Performance]:
     """`n` valid, non-overlapping sets spread over `days` days and many stages.
 
     Each stage runs back-to-back 50-minute sets with 10-minute changeovers from 12:00, and
-    performers are unique, so the lineup has no warnings at any size.
+    performers are unique, so the lineup has no warnings at any size. With `clash`, each set
+    lasts 70 minutes instead, running into the next one on its stage: every set but each
+    stage's first is a stage-overlap warning (13 of every 14 sets).
     """
     rng = random.Random(seed)
     slots_per_stage = 14  # 12:00 .. 02:00
@@ -79,7 +81,7 @@ def big_lineup(n: int, *, seed: int = 7, first_date: str = "2026-07-10",
                         stage=f"Stage {stage_no:04d}",
                         date=date,
                         start=hhmm(start),
-                        end=hhmm(start + 50),
+                        end=hhmm(start + (70 if clash else 50)),
                         popularity=rng.randint(0, 100) if i % 5 else None,
                     )
                 )

@@ -84,7 +84,7 @@ def test_problems_are_capped_per_file(runner: CliRunner, tmp_path: Path) -> None
     result = runner.invoke(app, ["validate", bad])
     lines = result.stderr.splitlines()
     assert len(lines) == 21
-    assert lines[-1] == f"{bad}: … and 5 more problems"
+    assert lines[-1] == f"{bad}: … and 5 more: 5 time problems"
 
 
 def test_json_output_is_one_document(runner: CliRunner, tmp_path: Path) -> None:

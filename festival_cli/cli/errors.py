@@ -6,16 +6,20 @@ import sys
 
 from festival_cli.core.errors import FestivalError, LineupError
 
-SHOWN_PROBLEMS = 20  # a long list is capped, with a count of the rest
-
 
 def report_error(exc: FestivalError) -> int:
     """Print `exc` for a person and return its exit code."""
     print(f"error: {exc}", file=sys.stderr)
     if isinstance(exc, LineupError):
-        for problem in exc.problems[:SHOWN_PROBLEMS]:
+        from collections import Counter
+
+        from festival_cli.core.checks import rest_text
+        from festival_cli.core.problems import SHOWN
+
+        shown = exc.problems[:SHOWN]
+        for problem in shown:
             print(f"  {problem.describe(exc.source)}", file=sys.stderr)
-        rest = len(exc.problems) - SHOWN_PROBLEMS
-        if rest > 0:
-            print(f"  … and {rest} more problem{'s' if rest != 1 else ''}", file=sys.stderr)
+        rest = rest_text(Counter(p.rule for p in exc.problems), shown)
+        if rest:
+            print(f"  {rest}", file=sys.stderr)
     return exc.exit_code

@@ -10,7 +10,8 @@ from __future__ import annotations
 import csv
 import sys
 import unicodedata
-from collections.abc import Collection, Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -212,10 +213,21 @@ def counts_text(counts: dict[str, int]) -> str:
 # -- warnings ----------------------------------------------------------------------------------
 
 
-def warnings(problems: Sequence[Problem], source: str) -> None:
-    """Each warning on stderr at its place: `lineup.json:12:5: warning: performances[3]: …`."""
-    for problem in problems:
+def warnings(problems: Sequence[Problem], source: str,
+             counts: Mapping[str, int] | None = None) -> None:
+    """The first warnings on stderr at their place (`lineup.json:12:5: warning:
+    performances[3]: …`), then the rest counted by rule (`counts`: every warning by rule)."""
+    from festival_cli.core.checks import rest_text
+    from festival_cli.core.problems import SHOWN
+
+    shown = problems[:SHOWN]
+    for problem in shown:
         message(problem.describe(source, severity=True))
+    if counts is None:
+        counts = Counter(p.rule for p in problems)
+    rest = rest_text(counts, shown)
+    if rest:
+        message(f"{source}: {rest}")
 
 
 # -- status ------------------------------------------------------------------------------------

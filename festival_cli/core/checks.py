@@ -4,10 +4,15 @@ Two sets overlapping on one stage, one performer in two overlapping sets, a set 
 Times are absolute minutes (day number x 1440 + minutes), so a set crossing midnight overlaps
 the next day's early sets correctly. Overlaps are found by sorting each stage's (and each
 performer's) sets by start and sweeping once: O(n log n), never comparing every pair.
+
+A file whose stages clash everywhere has a warning for most of its sets, and a person reads the
+first 20: the sweep notes each warning as a plain tuple and counts them by rule, and makes a
+`Problem` (its message written out) only for the first `limit` of them in file order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from operator import itemgetter
 
 from festival_cli.core.problems import Problem
@@ -18,6 +23,13 @@ RULE_LONG_SET = "long-set"
 
 LONG_SET_MINUTES = 6 * 60
 
+# How a count of each rule's problems reads: "88,000 stage overlaps".
+NOUNS: dict[str, tuple[str, str]] = {
+    RULE_STAGE_OVERLAP: ("stage overlap", "stage overlaps"),
+    RULE_PERFORMER_OVERLAP: ("double-booked performer", "double-booked performers"),
+    RULE_LONG_SET: ("set over 6 hours", "sets over 6 hours"),
+}
+
 
 # A valid set as the warnings see it: absolute start and end minutes (end > start), its index
 # in the file's array, performer, stage, and start and end as written (for messages). A plain
@@ -25,38 +37,72 @@ LONG_SET_MINUTES = 6 * 60
 Timed = tuple[int, int, int, str, str, str, str]
 
 
-def warnings_for(sets: list[Timed], prefix: str = "performances") -> list[Problem]:
-    """Every warning of these sets, in the order of the file; places are `prefix[index]`."""
-    found: list[tuple[int, int, Problem]] = []
-    for begins, ends, i, _performer, _stage, start, end in sets:
-        if ends - begins > LONG_SET_MINUTES:
-            length = ends - begins
-            found.append((i, 0, Problem(
-                f"{prefix}[{i}].end", RULE_LONG_SET,
-                f"the set lasts {length // 60}h{length % 60:02d} ({start}–{end}), "
-                f"longer than {LONG_SET_MINUTES // 60} hours; is the end time right?",
-                severity="warning")))
+def warnings_for(sets: list[Timed], prefix: str = "performances", *,
+                 limit: int | None = None) -> tuple[list[Problem], dict[str, int]]:
+    """The warnings of these sets in the order of the file (places are `prefix[index]`): the
+    first `limit` of them as problems (all when None), and how many there are of each rule."""
+    found: list[tuple[int, int, Timed, Timed | None]] = []
+    for s in sets:
+        if s[1] - s[0] > LONG_SET_MINUTES:
+            found.append((s[2], 0, s, None))
     # One sweep in order of start: per stage and per performer, the set that ends last so far;
     # a set starting before it ends overlaps it.
     last_on_stage: dict[str, Timed] = {}
     last_of_performer: dict[str, Timed] = {}
     for s in sorted(sets, key=itemgetter(0)):
-        begins, ends, _, performer, stage = s[:5]
+        begins, ends, i, performer, stage = s[:5]
         latest = last_on_stage.get(stage)
         if latest is None or ends > latest[1]:
             last_on_stage[stage] = s
         if latest is not None and begins < latest[1]:
-            found.append((s[2], 1, _stage_overlap(prefix, s, latest)))
+            found.append((i, 1, s, latest))
         latest = last_of_performer.get(performer)
         if latest is None or ends > latest[1]:
             last_of_performer[performer] = s
         if latest is not None and begins < latest[1]:
-            found.append((s[2], 2, _performer_overlap(prefix, s, latest)))
+            found.append((i, 2, s, latest))
+    kinds = [0, 0, 0]
+    for entry in found:
+        kinds[entry[1]] += 1
+    counts = {rule: n for rule, n in zip(_RULES, kinds, strict=True) if n}
     found.sort(key=itemgetter(0, 1))
-    return [problem for _, _, problem in found]
+    shown = found if limit is None else found[:limit]
+    return [_BUILD[kind](prefix, s, other) for _, kind, s, other in shown], counts
 
 
-def _stage_overlap(prefix: str, later: Timed, earlier: Timed) -> Problem:
+def count_text(counts: Mapping[str, int]) -> str:
+    """`88,000 stage overlaps, 1,985 double-booked performers`: most first; a rule without a
+    noun by its name (`12 time problems`)."""
+    parts = []
+    for rule, n in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if n <= 0:
+            continue
+        one, many = NOUNS.get(rule, (f"{rule} problem", f"{rule} problems"))
+        parts.append(f"{n:,} {one if n == 1 else many}")
+    return ", ".join(parts)
+
+
+def rest_text(counts: Mapping[str, int], shown: Iterable[Problem]) -> str:
+    """`… and 89,985 more: 88,000 stage overlaps, 1,985 double-booked performers`: the problems
+    that `counts` (every problem by rule) holds beyond those `shown`; "" when there are none."""
+    rest = dict(counts)
+    for problem in shown:
+        rest[problem.rule] = rest.get(problem.rule, 0) - 1
+    left = sum(n for n in rest.values() if n > 0)
+    return f"… and {left:,} more: {count_text(rest)}" if left else ""
+
+
+def _long_set(prefix: str, s: Timed, _other: Timed | None) -> Problem:
+    length = s[1] - s[0]
+    return Problem(
+        f"{prefix}[{s[2]}].end", RULE_LONG_SET,
+        f"the set lasts {length // 60}h{length % 60:02d} ({s[5]}–{s[6]}), "
+        f"longer than {LONG_SET_MINUTES // 60} hours; is the end time right?",
+        severity="warning")
+
+
+def _stage_overlap(prefix: str, later: Timed, earlier: Timed | None) -> Problem:
+    assert earlier is not None
     return Problem(
         f"{prefix}[{later[2]}]", RULE_STAGE_OVERLAP,
         f"overlaps {prefix}[{earlier[2]}] on stage {later[4]!r} ({later[3]} "
@@ -64,10 +110,15 @@ def _stage_overlap(prefix: str, later: Timed, earlier: Timed) -> Problem:
         severity="warning")
 
 
-def _performer_overlap(prefix: str, later: Timed, earlier: Timed) -> Problem:
+def _performer_overlap(prefix: str, later: Timed, earlier: Timed | None) -> Problem:
+    assert earlier is not None
     return Problem(
         f"{prefix}[{later[2]}]", RULE_PERFORMER_OVERLAP,
         f"{later[3]!r} plays two overlapping sets: this one ({later[4]} "
         f"{later[5]}–{later[6]}) and {prefix}[{earlier[2]}] ({earlier[4]} "
         f"{earlier[5]}–{earlier[6]})",
         severity="warning")
+
+
+_RULES = (RULE_LONG_SET, RULE_STAGE_OVERLAP, RULE_PERFORMER_OVERLAP)  # by the sweep's kind
+_BUILD = (_long_set, _stage_overlap, _performer_overlap)

@@ -16,6 +16,7 @@ from festival_cli.core.upload_contract import file_size_problems, size_problems
 log = logging.getLogger(__name__)
 
 CHANGES_CAP = 50  # set-by-set lines kept in a record (and so in a notification)
+PROBLEMS_CAP = 50  # errors and warnings kept in a record: only these are located and written
 
 
 @dataclass(frozen=True)
@@ -61,16 +62,18 @@ def ingest(
 
     too_large = file_size_problems(len(data), max_bytes)
     report = Report(source, None, errors=too_large) if too_large else check_lineup(
-        data, source, strict=strict)
+        data, source, strict=strict, shown=PROBLEMS_CAP)
     counts = {"performances": report.count}
-    warnings = [p.describe(source) for p in report.warnings]
+    warnings = [p.describe(source) for p in report.warnings[:PROBLEMS_CAP]]
+    totals = {"warnings": report.warning_total}
     errors = report.errors or size_problems(report.count, max_sets)
     if errors:
         rejected = record.finish(
             "rejected",
             counts=counts,
-            errors=[p.describe(source) for p in errors],
+            errors=[p.describe(source) for p in errors[:PROBLEMS_CAP]],
             warnings=warnings,
+            totals={**totals, "errors": len(errors)},
         )
         store.save_ingestion(rejected)
         raise LineupError(source, errors)
@@ -98,7 +101,7 @@ def ingest(
         counts=counts | plan.counts(),
         warnings=warnings,
         changes=describe_changes(plan, cap=CHANGES_CAP),
-        totals={"changes": plan.change_count()},
+        totals={**totals, "changes": plan.change_count()},
         festival=lineup.festival,
         timezone=lineup.timezone,
     )

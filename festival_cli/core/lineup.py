@@ -19,6 +19,7 @@ import difflib
 import gc
 import json
 import logging
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
@@ -111,11 +112,24 @@ class Report:
     source: str
     lineup: Lineup | None  # None when there are errors
     errors: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the first `shown`, or all
+    # Every warning by rule, those not in `warnings` included (None: count `warnings`).
+    warning_counts: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    @property
+    def warning_rules(self) -> dict[str, int]:
+        """How many warnings of each rule the file has (not only those in `warnings`)."""
+        if self.warning_counts is not None:
+            return self.warning_counts
+        return dict(Counter(p.rule for p in self.warnings))
+
+    @property
+    def warning_total(self) -> int:
+        return sum(self.warning_rules.values())
 
     @property
     def count(self) -> int:
@@ -146,12 +160,16 @@ def read_source(path: str | Path) -> bytes:
 
 
 def check_lineup(data: bytes, source: str, *, strict: bool = False,
-                 positions: bool = True) -> Report:
+                 positions: bool = True, shown: int | None = None) -> Report:
     """Parse and validate a lineup; every problem in the report, located at its line.
 
     Never raises for bad data (that is what the report is for). With `strict`, warnings
     are errors. `positions=False` leaves line and column out (for the benchmark that shows
     what they cost: nothing on a valid file, as they are found only when there are problems).
+    `shown`: how many problems a reader is shown (None: all, as JSON output needs). Only the
+    first `shown` warnings are written out (`warning_counts` counts them all by rule), and only
+    the first `shown` errors and warnings are located: a file whose stages clash everywhere
+    checks as fast as a clean one.
     """
     text, problem = _decode(data)
     if problem is not None:
@@ -164,17 +182,20 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
         doc, problem = _parse(text)
         if problem is not None:
             return Report(source, None, [problem])
-        checker = _Checker()
+        checker = _Checker(None if strict else shown)
         lineup = checker.check_document(doc)
     finally:
         if collecting:
             gc.enable()
     errors, warnings = checker.errors, checker.warnings
+    warning_counts: dict[str, int] | None = checker.warning_counts
     if strict and warnings:
         errors = errors + [replace(w, severity="error") for w in warnings]
-        warnings = []
+        warnings, warning_counts = [], None
     if positions and (errors or warnings):
-        errors, warnings = _located(text, errors, warnings, checker.anchors)
+        cut = len(errors) if shown is None else min(shown, len(errors))
+        errors_located, warnings = _located(text, errors[:cut], warnings, checker.anchors)
+        errors = errors_located + errors[cut:] if cut < len(errors) else errors_located
     log.debug("%s: %d records, %d errors, %d warnings", source, checker.records, len(errors),
               len(warnings))
     return Report(
@@ -182,6 +203,7 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
         lineup if not errors else None,
         errors,
         warnings,
+        warning_counts=warning_counts,
         records=checker.records,
     )
 
@@ -279,9 +301,11 @@ def _show(value: Any) -> str:
 class _Checker:
     """Walks one parsed document, collecting problems and building the performances."""
 
-    def __init__(self) -> None:
+    def __init__(self, shown: int | None = None) -> None:
+        self.shown = shown  # how many warnings to write out (the rest are only counted)
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
+        self.warning_counts: dict[str, int] = {}
         self.anchors: dict[int, Anchor] = {}  # id(problem) -> where to point, if not the value
         self.records = 0
 
@@ -449,7 +473,7 @@ class _Checker:
             at = ordinal * MINUTES_PER_DAY + begins
             timed.append((at, at + (ends - begins) % MINUTES_PER_DAY, i, performer, stage,
                           start, end))
-        self.warnings.extend(warnings_for(timed, prefix))
+        self.warnings, self.warning_counts = warnings_for(timed, prefix, limit=self.shown)
         return performances
 
     def slot_values(self, where: str, item: tuple[Any, ...]) -> tuple[list[Any], bool]:

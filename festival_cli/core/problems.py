@@ -7,6 +7,8 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+SHOWN = 20  # problems a person is shown per file (located); the rest are counted by rule
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -17,8 +17,10 @@ class UploadResult:
 
     record: Ingestion
     plan: Plan | None = None  # known when the ingestion ran in this process
-    warnings: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)  # the first few, located
     waited: bool = True
+    # Every warning of the file by rule, those not in `warnings` included (None: count them).
+    warning_counts: dict[str, int] | None = None
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError
-from festival_cli.core.problems import Problem
+from festival_cli.core.problems import SHOWN, Problem
 from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores.sqlite import SqliteStore
@@ -79,7 +79,7 @@ class LocalTarget:
         known unchanged without validating and diffing them again (validation is deterministic:
         the memo is keyed on the bytes, --strict and the validator's own source).
         """
-        from festival_cli.core.ingest import ingest  # the validator, only when uploading
+        from festival_cli.core.ingest import PROBLEMS_CAP, ingest  # only when uploading
 
         digest = _file_digest(data, strict)
         memo = self._sqlite.recall_file(digest)
@@ -89,31 +89,36 @@ class LocalTarget:
         if outcome.plan is not None:
             self._sqlite.remember_file(digest, outcome.plan, {
                 "performances": outcome.record.counts.get("performances", 0),
-                "warnings": [asdict(p) for p in outcome.report.warnings],
+                # The warnings its record keeps, and how many of each rule there are.
+                "warnings": [asdict(p) for p in outcome.report.warnings[:PROBLEMS_CAP]],
+                "warning_counts": outcome.report.warning_rules,
                 "festival": outcome.record.festival,
                 "timezone": outcome.record.timezone,
             })
         return UploadResult(
-            record=outcome.record, plan=outcome.plan, warnings=list(outcome.report.warnings)
-        )
+            record=outcome.record, plan=outcome.plan, warnings=outcome.report.warnings[:SHOWN],
+            warning_counts=outcome.report.warning_rules)
 
     def _unchanged(self, memo: dict[str, Any], source: str, *, merge: bool,
                    progress: Progress | None) -> UploadResult:
         """The record of an upload that changes nothing, from the memo of its earlier upload."""
         count = int(memo["performances"])
         warnings = [Problem(**p) for p in memo["warnings"]]
+        warning_counts: dict[str, int] = memo["warning_counts"]
         record = Ingestion(id=new_ingestion_id(), file=source, merge=merge).finish(
             "succeeded",
             counts={"performances": count, "added": 0, "updated": 0, "removed": 0,
                     "unchanged": count},
             warnings=[p.describe(source) for p in warnings],
+            totals={"warnings": sum(warning_counts.values())},
             festival=memo["festival"],
             timezone=memo["timezone"],
         )
         self.store.save_ingestion(record)
         if progress is not None:
             progress(count, count)
-        return UploadResult(record=record, plan=None, warnings=warnings)
+        return UploadResult(record=record, plan=None, warnings=warnings[:SHOWN],
+                            warning_counts=warning_counts)
 
     def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
         return StatusReport(target=self.description,

@@ -25,6 +25,7 @@ from festival_cli.core.errors import (
     StackError,
 )
 from festival_cli.core.lineup import check_lineup
+from festival_cli.core.problems import SHOWN
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 from festival_cli.core.upload_contract import (
@@ -136,7 +137,7 @@ class StackTarget:
         too_large = file_size_problems(len(data))
         if too_large:
             raise LineupError(source, too_large)  # never sent, never parsed
-        report = check_lineup(data, source, strict=strict)
+        report = check_lineup(data, source, strict=strict, shown=SHOWN)
         errors = report.errors or size_problems(report.count)
         if errors:
             raise LineupError(source, errors)  # never sent
@@ -147,7 +148,8 @@ class StackTarget:
         ingestion_id = ingestion_id_for(self.outputs.BucketName, key, token)
         if not wait:
             pending = Ingestion(id=ingestion_id, file=name, merge=merge)
-            return UploadResult(record=pending, warnings=list(report.warnings), waited=False)
+            return UploadResult(record=pending, warnings=list(report.warnings), waited=False,
+                                warning_counts=report.warning_rules)
         record = self._follow(ingestion_id, name, timeout)
         if record.state != "succeeded":
             lines = "".join(f"\n  {line}" for line in record.errors)
@@ -160,7 +162,8 @@ class StackTarget:
         if progress is not None:
             total = record.counts.get("performances", 0)
             progress(total, total)
-        return UploadResult(record=record, warnings=list(report.warnings))
+        return UploadResult(record=record, warnings=list(report.warnings),
+                            warning_counts=report.warning_rules)
 
     def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> None:
         where = f"s3://{self.outputs.BucketName}/{key}"

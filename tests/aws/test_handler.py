@@ -434,7 +434,7 @@ def test_a_missing_setting_is_named(world: World, monkeypatch: pytest.MonkeyPatc
 def test_an_unexpected_error_is_recorded_notified_and_not_retried(
     world: World, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(data: bytes, source: str, *, strict: bool = False) -> Any:
+    def broken(data: bytes, source: str, **options: Any) -> Any:
         raise ValueError("a bug")
 
     monkeypatch.setattr("festival_cli.core.ingest.check_lineup", broken)

@@ -41,14 +41,15 @@ def command(
 ) -> None:
     from festival_cli.cli.files import read_input
     from festival_cli.core.lineup import check_lineup
+    from festival_cli.core.problems import SHOWN
 
     source, data = read_input(file)
-    report = check_lineup(data, source, strict=strict)
+    report = check_lineup(data, source, strict=strict, shown=SHOWN)
     lineup = report.accepted()  # LineupError (exit 1) with every problem
 
     from festival_cli.cli import render
 
-    render.warnings(report.warnings, source)
+    render.warnings(report.warnings, source, report.warning_rules)
     with open_target(stack, db) as target:
         plan = target.store.plan(lineup, merge=merge)
 

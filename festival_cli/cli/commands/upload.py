@@ -98,7 +98,7 @@ def show(result: UploadResult, source: str) -> None:
     """Warnings on stderr; the changes and the outcome on stdout."""
     from festival_cli.cli import render
 
-    render.warnings(result.warnings, source)
+    render.warnings(result.warnings, source, result.warning_counts)
     record = result.record
     if not result.waited:
         answer(f"uploaded {source}: ingestion {record.id} started "

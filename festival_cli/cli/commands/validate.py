@@ -12,7 +12,9 @@ Use - as FILE to read standard input.
 
 from __future__ import annotations
 
+import itertools
 import os
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,11 +26,11 @@ import typer
 from festival_cli.cli.console import answer, message, to_json
 from festival_cli.cli.files import STDIN, read_input
 from festival_cli.cli.options import StrictOption
+from festival_cli.core.checks import rest_text
 from festival_cli.core.errors import SourceError, UsageError
 from festival_cli.core.lineup import Report, check_lineup
-from festival_cli.core.problems import Problem
+from festival_cli.core.problems import SHOWN, Problem
 
-SHOWN_PER_FILE = 20  # text output: problems shown per file before "… and N more"
 RULE_UNREADABLE = "unreadable"  # a file that could not be read at all (json/github output)
 
 
@@ -68,7 +70,10 @@ def command(
         output = ValidateOutput.github if github else ValidateOutput.text
     if sum(str(path) == STDIN for path in files) > 1:
         raise UsageError("- (standard input) can be given only once")
-    checked = [check_file(path, strict=strict) for path in files]
+    # Text shows a person the first problems of each file: only those are written out and
+    # located. JSON and GitHub annotations list every one.
+    shown = SHOWN if output is ValidateOutput.text else None
+    checked = [check_file(path, strict=strict, shown=shown) for path in files]
     for item in checked:
         if item.unreadable is not None:
             message(f"error: {item.unreadable}")
@@ -94,13 +99,13 @@ def command(
         raise typer.Exit(1)
 
 
-def check_file(path: Path, *, strict: bool) -> Checked:
+def check_file(path: Path, *, strict: bool, shown: int | None = None) -> Checked:
     """Read and check one file; a file that cannot be read is an outcome, not an exception."""
     try:
         source, data = read_input(path)
     except SourceError as exc:
         return Checked(str(path), unreadable=str(exc))
-    return Checked(source, check_lineup(data, source, strict=strict))
+    return Checked(source, check_lineup(data, source, strict=strict, shown=shown))
 
 
 def problems(item: Checked) -> Iterator[Problem]:
@@ -118,19 +123,24 @@ def verdict(item: Checked) -> str:
     if report is None:
         return f"{item.source}: unreadable"
     count = _plural(report.count, "performance")
-    extra = f", {_plural(len(report.warnings), 'warning')}" if report.warnings else ""
+    warnings = report.warning_total
+    extra = f", {_plural(warnings, 'warning')}" if warnings else ""
     if report.ok:
         return f"{item.source}: valid, {count}{extra}"
     return f"{item.source}: invalid, {_plural(len(report.errors), 'error')}{extra} ({count})"
 
 
 def text_lines(item: Checked) -> list[str]:
-    """Compiler-like lines, capped: `lineup.json:214:16: error: performances[12].start: …`."""
-    found = list(problems(item))
-    lines = [p.describe(item.source, severity=True) for p in found[:SHOWN_PER_FILE]]
-    rest = len(found) - SHOWN_PER_FILE
-    if rest > 0:
-        lines.append(f"{item.source}: … and {rest} more problem{'s' if rest != 1 else ''}")
+    """Compiler-like lines, capped: `lineup.json:214:16: error: performances[12].start: …`,
+    then the rest counted by rule: `lineup.json: … and 89,985 more: 88,000 stage overlaps`."""
+    shown = list(itertools.islice(problems(item), SHOWN))
+    lines = [p.describe(item.source, severity=True) for p in shown]
+    counts = Counter(p.rule for p in item.report.errors) if item.report else Counter()
+    if item.report is not None:
+        counts.update(item.report.warning_rules)
+    rest = rest_text(counts, shown)
+    if rest:
+        lines.append(f"{item.source}: {rest}")
     return lines
 
 
