@@ -33,13 +33,8 @@ def subject_for(record: Ingestion) -> str:
 
 
 def summary(record: Ingestion) -> str:
-    """`3 added, 1 updated, 2 removed, 10 unchanged` (only the counts that are not zero)."""
-    counts = record.counts
-    parts = [f"{counts[name]} {name}" for name in ("added", "updated", "removed", "unchanged")
-             if counts.get(name)]
-    if not any(counts.get(name) for name in ("added", "updated", "removed")):
-        parts.insert(0, "no changes")
-    return ", ".join(parts)
+    """`3 added, 1 updated, 2 removed, 10 unchanged` (the record's, as the Atom feed says it)."""
+    return record.summary()
 
 
 def body_for(record: Ingestion) -> str:

@@ -4,9 +4,11 @@ Written here, without a library: the subset needed (one calendar of simple event
 text escaping and line folding) is about a hundred lines, and the `icalendar` package would be a
 runtime dependency of every install for it. Tests parse the output back with `icalendar`.
 
-- UID: a digest of the set's key (performer, `date#start`), so exporting again gives the same
-  UIDs and a calendar updates its events instead of duplicating them. A set that moves to
-  another start is another set (its key changed), as in the store.
+- UID: `<guid>@festival` for a stored set (its guid: kept when the set moves, so a calendar
+  moves the event), else a digest of its key (performer, `date#start`); either way the same set
+  exported again gets the same UID and a calendar updates it instead of duplicating it.
+  `SEQUENCE` is the set's count of changes; a cancelled set (a tombstone, in the published
+  feeds) is `STATUS:CANCELLED`, so subscribed calendars drop it.
 - Times: with a lineup time zone, `DTSTART;TZID=Europe/London:20260710T180000` and a VTIMEZONE
   built from the system's zoneinfo (the zone's transitions over the years of the sets); without
   one (or one this machine does not know), floating local times, which calendars show as given.
@@ -17,7 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import unicodedata
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -31,10 +33,14 @@ UID_DOMAIN = "festival"
 LINE_OCTETS = 75
 CRLF = "\r\n"
 _LOCAL = "%Y%m%dT%H%M%S"
+# Control characters other than newline and tab (Unicode category Cc) are not allowed in TEXT.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def event_uid(p: Performance) -> str:
-    """A stable UID from the set's key: the same set always gets the same UID."""
+    """A stable UID: from the set's guid when it has one (kept through moves), else its key."""
+    if p.guid is not None:
+        return f"{p.guid}@{UID_DOMAIN}"
     performer, when = p.key
     digest = hashlib.sha1(f"{performer}\n{when}".encode()).hexdigest()
     return f"{digest}@{UID_DOMAIN}"
@@ -61,20 +67,30 @@ def to_ics(
     """The sets as one VCALENDAR (CRLF line endings). `stamp` becomes every DTSTAMP."""
     sets = sorted(performances, key=Performance.chronological)
     zone = known_zone(timezone)
+    events = [vevent(p, stamp=stamp, festival=festival, zone=zone) for p in sets]
+    return vcalendar(events, sets, festival=festival, zone=zone)
+
+
+def vcalendar(events: Iterable[str], sets: Iterable[Performance], *, festival: str | None,
+              zone: ZoneInfo | None, name: str | None = None) -> str:
+    """A VCALENDAR of `events` (from `vevent`); `sets` are theirs, for the VTIMEZONE's span.
+
+    `name` (default: the festival's) is the calendar's display name.
+    """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
-    if festival:
-        lines.append(f"X-WR-CALNAME:{escape_text(festival)}")
-    if zone is not None and sets:
-        lines += vtimezone(zone, sets[0].starts_at, max(p.ends_at for p in sets))
-    dtstamp = stamp.astimezone(UTC).strftime(_LOCAL) + "Z"
-    for p in sets:
-        lines += _vevent(p, dtstamp, festival, zone)
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) + CRLF for line in lines)
+    if name or festival:
+        lines.append(f"X-WR-CALNAME:{escape_text(name or festival or '')}")
+    spans = [(p.starts_at, p.ends_at) for p in sets]
+    if zone is not None and spans:
+        lines += vtimezone(zone, min(s for s, _ in spans), max(e for _, e in spans))
+    head = "".join(fold(line) + CRLF for line in lines)
+    return head + "".join(events) + "END:VCALENDAR" + CRLF
 
 
-def _vevent(p: Performance, dtstamp: str, festival: str | None, zone: ZoneInfo | None) -> list[str]:
+def vevent(p: Performance, *, stamp: datetime, festival: str | None,
+           zone: ZoneInfo | None) -> str:
+    """One set's VEVENT, folded, each line ending with CRLF (made once, put in any calendar)."""
     when = f";TZID={_param(zone.key)}:" if zone is not None else ":"
     details = [festival] if festival else []
     if p.popularity is not None:
@@ -82,16 +98,20 @@ def _vevent(p: Performance, dtstamp: str, festival: str | None, zone: ZoneInfo |
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event_uid(p)}",
-        f"DTSTAMP:{dtstamp}",
+        f"DTSTAMP:{stamp.astimezone(UTC).strftime(_LOCAL)}Z",
         f"DTSTART{when}{p.starts_at.strftime(_LOCAL)}",
         f"DTEND{when}{p.ends_at.strftime(_LOCAL)}",
         f"SUMMARY:{escape_text(p.performer)}",
         f"LOCATION:{escape_text(p.stage)}",
     ]
+    if p.guid is not None:
+        lines.append(f"SEQUENCE:{p.sequence}")
+    if p.cancelled:
+        lines.append("STATUS:CANCELLED")
     if details:
         lines.append(f"DESCRIPTION:{escape_text(chr(10).join(details))}")
     lines.append("END:VEVENT")
-    return lines
+    return "".join(fold(line) + CRLF for line in lines)
 
 
 # -- time zones -------------------------------------------------------------------------------
@@ -165,9 +185,7 @@ def _format_offset(offset: timedelta) -> str:
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Control characters other than newline and tab are not allowed in a TEXT value.
-    text = "".join(" " if unicodedata.category(c) == "Cc" and c not in "\n\t" else c
-                   for c in text)
+    text = _CONTROL.sub(" ", text)
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 

@@ -66,3 +66,7 @@ class DeployError(FestivalError):
 
 class IngestionFailed(FestivalError):
     """An ingestion followed through a stack was rejected, failed or did not finish in time."""
+
+
+class PublishError(FestivalError):
+    """The published site could not be written (a folder that refuses it, the site bucket)."""

@@ -72,6 +72,17 @@ class Ingestion:
             lists[name] = kept
         return replace(self, totals=totals, **lists)
 
+    def summary(self) -> str:
+        """`3 added, 1 updated, 2 removed, 10 unchanged` (only the counts that are not zero;
+        `no changes` first when nothing was added, updated or removed): the notification's
+        and the Atom feed's words."""
+        counts = self.counts
+        parts = [f"{counts[name]} {name}" for name in ("added", "updated", "removed", "unchanged")
+                 if counts.get(name)]
+        if not any(counts.get(name) for name in ("added", "updated", "removed")):
+            parts.insert(0, "no changes")
+        return ", ".join(parts)
+
     def finish(self, state: State, **changes: Any) -> Ingestion:
         return replace(self, state=state, finished=now_iso(), **changes)
 

@@ -1,1 +1,27 @@
-"""The published site of a lineup: the feeds apps read and the timetable page people open."""
+"""The published site of a lineup: the feeds apps read and the timetable page people open.
+
+The API (stable: `festival publish` and the Lambda function build on it):
+
+    from festival_cli.publish.site import SiteFile, build_site, write_site
+
+    files = build_site(store, festival=None, *, now=None, base_url=None)  # -> list[SiteFile]
+    write_site(files, Path("site"))                  # locally: every file into a folder
+
+- `build_site` reads `store` (any core Store, SQLite or DynamoDB) with Queries only, never a
+  Scan: the register of stored dates, one `Date-Time` read per date, the recent ingestion
+  records. It writes nothing. `festival` names the festival to publish (a NotFoundError naming
+  the one held otherwise); `now` (default: this moment) decides which cancelled sets' festival
+  days have passed; `base_url` (the site's public URL, e.g. the stack's SiteUrl) makes the
+  schedule's event and feed links absolute. An empty store is a NotFoundError.
+- The same stored state gives the same bytes (no timestamp of the publishing itself), so the
+  same ETags: republishing an unchanged lineup changes no file.
+- `SiteFile(path, body, content_type, cache_control)`: `path` relative to the site root,
+  `/`-separated; `content_type` with `charset=utf-8`; `cache_control` the short policy every
+  file is served with (`public, max-age=60`); `etag` the quoted MD5 hex of the body, what S3
+  gives an object put in one request (compare it to skip unchanged objects).
+
+The files: `index.html` (+ `style.css`, `app.js`, `icon.svg`: the page, publish.page, with the
+schedule embedded), `schedule.xml` and `schedule.json` (c3voc: publish.c3voc), `lineup.json`
+(format 1, re-importable), `festival.ics` and `stages/<stage-slug>.ics` (publish.ics),
+`changes.atom` (publish.atom). What they read comes from one `Snapshot` (publish.snapshot).
+"""

@@ -1,0 +1,54 @@
+"""The calendar feeds: `festival.ics` (every set) and `stages/<stage-slug>.ics` (one per stage).
+
+Written by core.calendar (the writer `festival export --output ics` uses): UID `<guid>@festival`
+(the same UID the page's "my schedule" download gives, so importing both never duplicates a
+set), `SEQUENCE` the set's count of changes, and the tombstone of a removed set as
+`STATUS:CANCELLED` with its sequence raised until its festival day has passed, so a subscribed
+calendar drops it instead of keeping a ghost. Each VEVENT is made once and shared by the
+festival's calendar and its stage's; each calendar carries one VTIMEZONE, the festival's.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from festival_cli.core.calendar import known_zone, vcalendar, vevent
+from festival_cli.core.model import Performance
+from festival_cli.publish.c3voc import slug, stage_order
+from festival_cli.publish.snapshot import Snapshot
+
+FESTIVAL_CALENDAR = "festival.ics"
+STAGES_FOLDER = "stages"
+
+
+def stage_paths(stages: list[str]) -> dict[str, str]:
+    """Each stage's calendar path, `stages/main.ics`; stages whose names make the same slug
+    are told apart as `main-2.ics`, in the stages' (stable) order."""
+    paths: dict[str, str] = {}
+    taken: set[str] = set()
+    for stage in stages:
+        base = slug(stage, "-") or "stage"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        paths[stage] = f"{STAGES_FOLDER}/{name}.ics"
+    return paths
+
+
+def calendars(site: Snapshot, *, stamp: datetime) -> dict[str, str]:
+    """Path -> calendar text: the festival's, then one per stage (with its cancelled sets)."""
+    zone = known_zone(site.timezone)
+    rows = sorted((*site.sets, *site.cancelled), key=Performance.chronological)
+    events = [vevent(p, stamp=stamp, festival=site.festival, zone=zone) for p in rows]
+    out = {FESTIVAL_CALENDAR: vcalendar(events, rows, festival=site.festival, zone=zone)}
+    by_stage: dict[str, list[int]] = {}
+    for i, p in enumerate(rows):
+        by_stage.setdefault(p.stage, []).append(i)
+    title = site.festival or "Festival"
+    for stage, path in stage_paths(stage_order(tuple(rows))).items():
+        mine = by_stage[stage]
+        out[path] = vcalendar((events[i] for i in mine), (rows[i] for i in mine),
+                              festival=site.festival, zone=zone, name=f"{title}: {stage}")
+    return out

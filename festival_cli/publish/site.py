@@ -1,0 +1,133 @@
+"""The site as data: every file with its path, bytes, content type and caching (see __init__).
+
+`build_site` reads the store once (publish.snapshot: Queries only) and renders every file from
+that one snapshot; `write_site` puts them in a folder. Serving them (S3 + CloudFront in a stack,
+any static server locally) is the caller's: each `SiteFile` carries what to send with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from festival_cli.core.errors import NotFoundError, PublishError, UsageError
+from festival_cli.core.model import Lineup
+from festival_cli.core.store import Store
+from festival_cli.publish.atom import FEED_PATH, atom_feed
+from festival_cli.publish.c3voc import schedule_document, schedule_json, schedule_xml
+from festival_cli.publish.ics import STAGES_FOLDER, calendars
+from festival_cli.publish.page import page_files
+from festival_cli.publish.snapshot import Snapshot, read_snapshot
+
+# Feeds are re-read by apps every few minutes: a minute of caching spares the origin without
+# leaving anyone an hour behind; after it, a client revalidates with If-None-Match (ETag) and
+# gets 304 when nothing changed (Giggity refreshes only from servers that answer 304).
+CACHE_CONTROL = "public, max-age=60"
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".svg": "image/svg+xml; charset=utf-8",
+    ".json": "application/json; charset=utf-8",
+    ".xml": "application/xml; charset=utf-8",
+    ".ics": "text/calendar; charset=utf-8",
+    ".atom": "application/atom+xml; charset=utf-8",
+}
+SCHEDULE_JSON = "schedule.json"
+SCHEDULE_XML = "schedule.xml"
+LINEUP_JSON = "lineup.json"
+
+
+@dataclass(frozen=True, slots=True)
+class SiteFile:
+    """One file of the site: `path` relative to the site root, `/`-separated."""
+
+    path: str
+    body: bytes
+    content_type: str
+    cache_control: str = CACHE_CONTROL
+
+    @property
+    def etag(self) -> str:
+        """The quoted MD5 of the body: what S3 gives an object put in one request, so a
+        publisher can compare it with the stored object's and skip an unchanged file."""
+        return f'"{hashlib.md5(self.body, usedforsecurity=False).hexdigest()}"'
+
+
+def content_type(path: str) -> str:
+    """The Content-Type of a site file, by its suffix."""
+    return CONTENT_TYPES.get(Path(path).suffix, "application/octet-stream")
+
+
+def build_site(store: Store, festival: str | None = None, *, now: datetime | None = None,
+               base_url: str | None = None) -> list[SiteFile]:
+    """Every file of the site of `store`'s lineup, by path. See the package docstring."""
+    site = read_snapshot(store, festival, now=now)
+    if not site.sets and not site.cancelled:
+        raise NotFoundError("nothing to publish: the store holds no sets (upload a lineup first)")
+    return site_files(site, base_url=base_url)
+
+
+def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]:
+    """The files of a snapshot, in path order (the same snapshot gives the same bytes)."""
+    document = schedule_document(site, version=version_of(site), base_url=base_url)
+    schedule = schedule_json(document)
+    lineup = Lineup(site.sets, festival=site.festival, timezone=site.timezone)
+    bodies: dict[str, bytes] = {
+        SCHEDULE_JSON: schedule,
+        SCHEDULE_XML: schedule_xml(document),
+        LINEUP_JSON: json.dumps(lineup.to_document(), ensure_ascii=False, indent=1).encode(),
+        FEED_PATH: atom_feed(site, base_url=base_url),
+    }
+    for path, text in calendars(site, stamp=site.updated).items():
+        bodies[path] = text.encode()
+    bodies.update(page_files(schedule.decode()))
+    return [SiteFile(path, body, content_type(path)) for path, body in sorted(bodies.items())]
+
+
+def version_of(site: Snapshot) -> str:
+    """The schedule's version: when the lineup last changed (UTC) and a digest of every set's
+    identity and change count, so it changes exactly when what the apps show does."""
+    digest = hashlib.sha256()
+    for p in (*site.sets, *site.cancelled):
+        digest.update(f"{p.guid}\t{p.sequence}\t{p.cancelled:d}\n".encode())
+    return f"{site.updated:%Y-%m-%d %H:%M} {digest.hexdigest()[:8]}"
+
+
+def write_site(files: list[SiteFile], directory: Path) -> None:
+    """Write the files under `directory` (created if missing). Each file is replaced whole
+    (written aside, then renamed), so a server never sends half of one. Calendars of stages
+    that are gone are removed from `stages/` (that folder is the site's own)."""
+    if directory.exists() and not directory.is_dir():
+        raise UsageError(f"{directory}: is a file; publish wants a folder")
+    wanted = {f.path for f in files}
+    try:
+        for f in files:
+            _write(directory / f.path, f.body)
+        stages = directory / STAGES_FOLDER
+        if stages.is_dir():
+            for old in stages.glob("*.ics"):
+                if f"{STAGES_FOLDER}/{old.name}" not in wanted:
+                    old.unlink()
+    except OSError as exc:
+        where = exc.filename or directory
+        raise PublishError(f"cannot write the site into {directory}: {where}: "
+                           f"{exc.strerror or exc}") from None
+
+
+def _write(target: Path, body: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(prefix=".publish-", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(body)
+        os.chmod(temporary, 0o644)  # a site is for reading by a server (mkstemp makes 0600)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

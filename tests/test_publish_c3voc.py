@@ -1,0 +1,146 @@
+"""schedule.xml and schedule.json: valid against the c3voc schemas, and what they say.
+
+The schemas are copies of voc/schedule's (tests/c3voc/SOURCE.md); validation uses xmlschema and
+jsonschema with its format checks (uuid, date, date-time, uri), as the apps' own validators do.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import xmlschema
+
+from festival_cli.core.ingest import ingest
+from festival_cli.publish.c3voc import acronym
+from festival_cli.publish.site import SiteFile, build_site
+from festival_cli.stores.sqlite import SqliteStore
+from tests.factories import big_document, document, record
+
+ROOT = Path(__file__).resolve().parents[1]
+SCHEMAS = Path(__file__).with_name("c3voc")
+
+
+@cache
+def xsd() -> xmlschema.XMLSchema:
+    return xmlschema.XMLSchema(SCHEMAS / "schedule.xml.xsd")
+
+
+def check_json(document: dict[str, Any]) -> None:
+    schema = json.loads((SCHEMAS / "schema.json").read_text())
+    validator = jsonschema.validators.validator_for(schema)
+    # Every format jsonschema knows (uuid, date, date-time, uri...), not only draft-06's few.
+    validator(schema, format_checker=jsonschema.FormatChecker()).validate(document)
+
+
+def published(store: SqliteStore, *files: tuple[bytes, str]) -> dict[str, SiteFile]:
+    for data, source in files:
+        ingest(store, data, source)
+    return {f.path: f for f in build_site(store)}
+
+
+def schedule(site: dict[str, SiteFile]) -> dict[str, Any]:
+    return json.loads(site["schedule.json"].body)
+
+
+def events(site: dict[str, SiteFile]) -> list[dict[str, Any]]:
+    days = schedule(site)["schedule"]["conference"]["days"]
+    return [e for day in days for room in day["rooms"].values() for e in room]
+
+
+def test_the_example_lineup_publishes_valid_schedules(sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, ((ROOT / "examples/lineup.json").read_bytes(), "lineup.json"))
+    xsd().validate(site["schedule.xml"].body.decode())
+    check_json(schedule(site))
+    example = json.loads((ROOT / "examples/lineup.json").read_text())
+    assert len(events(site)) == len(example["performances"])
+
+
+@pytest.mark.slow
+def test_a_10000_set_lineup_publishes_valid_schedules(sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, (big_document(10_000), "big.json"))
+    xsd().validate(site["schedule.xml"].body.decode())
+    check_json(schedule(site))
+    found = events(site)
+    assert len(found) == 10_000
+    assert len({e["guid"] for e in found}) == len({e["id"] for e in found}) == 10_000
+
+
+def test_a_hostile_name_stays_valid_xml_and_json(sqlite_store: SqliteStore) -> None:
+    name = 'Ünïcode & <Söhne> "quoted" \x07 ]]>'
+    site = published(sqlite_store, (document(record(performer=name, stage="Tent & Co"),
+                                             festival="Fête 2026"), "odd.json"))
+    xsd().validate(site["schedule.xml"].body.decode())
+    check_json(schedule(site))
+    [event] = events(site)
+    assert event["title"] == name
+    assert schedule(site)["schedule"]["conference"]["acronym"] == "fete_2026"
+
+
+def test_days_run_from_06_00_to_06_00_with_the_festival_s_offset(
+        sqlite_store: SqliteStore) -> None:
+    late = record(performer="Night Owl", stage="Club", date="2026-07-11", start="01:00",
+                  end="02:30")
+    site = published(sqlite_store, (document(record(), late), "lineup.json"))
+    conference = schedule(site)["schedule"]["conference"]
+    [day] = conference["days"]  # the 01:00 set belongs to the night of the 10th
+    assert (day["index"], day["date"], day["day_start"], day["day_end"]) == (
+        1, "2026-07-10", "2026-07-10T06:00:00+01:00", "2026-07-11T06:00:00+01:00")
+    assert conference["time_zone_name"] == "Europe/London"
+    night = day["rooms"]["Club"][0]
+    assert (night["date"], night["start"], night["duration"], night["end"]) == (
+        "2026-07-11T01:00:00+01:00", "01:00", "01:30", "2026-07-11T02:30:00+01:00")
+    xml = site["schedule.xml"].body.decode()
+    assert '<day index="1" date="2026-07-10" start="2026-07-10T06:00:00+01:00"' in xml
+
+
+def test_an_event_per_set_with_what_the_apps_read(sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, (document(record()), "lineup.json"))
+    [event] = events(site)
+    assert (event["title"], event["room"], event["type"], event["start"], event["duration"]) == (
+        "Aurora Fields", "Main", "concert", "18:00", "01:15")
+    [stored] = sqlite_store.stored_on(["2026-07-10"])
+    assert (event["guid"], event["id"]) == (stored.guid, stored.set_id)
+    conference = schedule(site)["schedule"]["conference"]
+    assert (conference["title"], conference["acronym"]) == ("Riverside Sounds 2026",
+                                                            "riverside_sounds_2026")
+
+
+def test_rooms_are_every_stage_alphabetical_ignoring_case_on_every_day(
+        sqlite_store: SqliteStore) -> None:
+    sets = [record(performer="A", stage="tent"), record(performer="B", stage="Main"),
+            record(performer="C", stage="Barn", date="2026-07-11")]
+    conference = schedule(published(sqlite_store, (document(*sets), "l.json")))["schedule"][
+        "conference"]
+    assert [r["name"] for r in conference["rooms"]] == ["Barn", "Main", "tent"]
+    assert [list(day["rooms"]) for day in conference["days"]] == [["Barn", "Main", "tent"]] * 2
+
+
+def test_a_lineup_without_a_zone_is_published_in_utc(sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, (document(record(), timezone=None), "l.json"))
+    conference = schedule(site)["schedule"]["conference"]
+    assert conference["time_zone_name"] == "UTC"
+    assert conference["days"][0]["day_start"] == "2026-07-10T06:00:00+00:00"
+    xsd().validate(site["schedule.xml"].body.decode())
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("Riverside Sounds 2026", "riverside_sounds_2026"), (None, "festival"), ("X", "x_festival"),
+    ("東京", "festival")])
+def test_the_acronym_is_a_c3voc_acronym(name: str | None, expected: str) -> None:
+    assert acronym(name) == expected
+
+
+def test_the_checks_would_catch_a_bad_guid_or_date(sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, (document(record()), "l.json"))
+    broken = schedule(site)
+    broken["schedule"]["conference"]["days"][0]["rooms"]["Main"][0]["guid"] = "set-1"
+    with pytest.raises(jsonschema.ValidationError, match="uuid"):
+        check_json(broken)
+    xml = site["schedule.xml"].body.decode().replace("+01:00", "", 1)  # a day without offset
+    with pytest.raises(xmlschema.XMLSchemaValidationError):
+        xsd().validate(xml)
