@@ -38,6 +38,7 @@ from festival_cli.core.errors import DeployError, NotFoundError, UsageError
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")  # CloudFormation's own rule
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the template's AllowedPattern
 DEFAULT_POLL_SECONDS = 5.0
+PACKAGED_TEMPLATE = "template.yaml"  # in festival_cli/aws of a built package (setup.py)
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,16 @@ class DestroyDeclined(DeployError):
 
 
 def template_body(path: Path | None = None) -> str:
-    """The CloudFormation template's text (cloudformation/template.yaml next to the sources)."""
-    path = source_root() / "cloudformation" / "template.yaml" if path is None else path
+    """The CloudFormation template's text: the copy an installed package carries
+    (festival_cli/aws/template.yaml, put there by the build), else, in a checkout, the one
+    source, cloudformation/template.yaml."""
+    if path is None:
+        from importlib.resources import files
+
+        packaged = files("festival_cli.aws").joinpath(PACKAGED_TEMPLATE)
+        if packaged.is_file():
+            return packaged.read_text(encoding="utf-8")
+        path = source_root() / "cloudformation" / "template.yaml"
     try:
         return path.read_text(encoding="utf-8")
     except OSError as exc:

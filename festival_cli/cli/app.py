@@ -97,8 +97,29 @@ app = typer.Typer(
 )
 
 
+def version() -> str:
+    """This festival's version, from the installed package's metadata."""
+    from importlib.metadata import PackageNotFoundError
+    from importlib.metadata import version as installed
+
+    try:
+        return installed("festival")
+    except PackageNotFoundError:  # run from sources that were never installed
+        return "unknown (not installed)"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        print(f"festival {version()}")
+        raise typer.Exit()
+
+
 @app.callback()
-def _festival() -> None:
+def _festival(
+    _version: bool = typer.Option(
+        False, "--version", "-V", is_eager=True, callback=_show_version,
+        help="Print festival's version and exit."),
+) -> None:
     """Publish and query music-festival lineups: locally, or through a deployed AWS stack."""
 
 
