@@ -59,8 +59,12 @@ ERROR_RULES = [
     ("invalid-text", b'[{"performer": "A\\ud800", "stage": "S", "date": "2026-07-10", '
      b'"start": "18:00", "end": "19:00"}]', "[0].performer",
      "holds a lone surrogate escape (like \\ud800), which is not valid Unicode text"),
+    ("control-character", bare(record(performer="Aurora \x1b[2JFields")), "[0].performer",
+     "holds the control character U+001B at character 8; a name is plain text: remove it"),
     ("date", bare(record(date="2026-02-30")), "[0].date",
      "'2026-02-30' is not a date (YYYY-MM-DD)"),
+    ("date-range", bare(record(date="0001-01-01")), "[0].date",
+     "'0001-01-01' is outside the dates festival handles (0002-01-01 to 9998-12-31)"),
     ("time", bare(record(start="25:00")), "[0].start",
      "'25:00' is not a time (HH:MM, 24-hour)"),
     ("zero-length", bare(record(start="18:00", end="18:00")), "[0].end",

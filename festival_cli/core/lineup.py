@@ -1,14 +1,25 @@
 """Reading and validating lineup files (format 1): bytes in, a `Lineup` and its problems out.
 
 One pass over the parsed document checks every rule of DESIGN.md "The lineup file" and keeps
-going after the first problem, so a file's every problem is reported at once. Speed matters (a
-100,000-record file is validated in a fraction of a second), hence:
+going after the first problem, so a file's every problem is reported at once.
+
+The rules are written once, in the full path (`_Checker.full_record`), which checks and explains
+every field. The fast path in `check_records` only recognises the usual valid record quickly;
+whatever it does not accept at once goes to the full path, whose verdict is final: accepted, or
+reported with its reasons. So a record is never dropped without a problem saying why, even if the
+two paths came to disagree (a property test checks they do not).
+
+Speed matters (a 100,000-record file is validated in a fraction of a second), hence:
 
 - JSON objects are parsed into tuples of (key, value) pairs (`object_pairs_hook=tuple`): that
   catches a key given twice, which a dict would silently collapse, at no extra pass, and
   tells objects (tuples) from arrays (lists) apart.
 - times are looked up in a table of the 1,440 valid `HH:MM` strings and dates in a cache (a
   lineup has few distinct dates), instead of parsing each one;
+- a name is checked for control characters only when the file could hold one: JSON refuses them
+  raw in a string, so a file of ASCII text without a backslash or a DEL has none anywhere (three
+  scans of the text, done once); otherwise an ASCII name takes two string methods, and only
+  other names are normalised (`core.text`);
 - line and column are found only when there is something to report (`positions.locate`).
 """
 
@@ -16,9 +27,10 @@ from __future__ import annotations
 
 import codecs
 import difflib
-import gc
 import json
 import logging
+import re
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
@@ -27,6 +39,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from festival_cli.core.checks import Timed, warnings_for
+from festival_cli.core.cyclic_gc import no_cyclic_gc
 from festival_cli.core.errors import LineupError, SourceError
 from festival_cli.core.model import (
     ATTR_DATE,
@@ -36,6 +49,8 @@ from festival_cli.core.model import (
     ATTR_SORT_KEY,
     ATTR_STAGE,
     ATTR_START,
+    FIRST_DATE,
+    LAST_DATE,
     MINUTES_PER_DAY,
     Lineup,
     Performance,
@@ -43,6 +58,7 @@ from festival_cli.core.model import (
 )
 from festival_cli.core.positions import Anchor, locate, printable_key
 from festival_cli.core.problems import Problem
+from festival_cli.core.text import UNSAFE_CHARACTERS, describe_unsafe, normal_name, unsafe_at
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +83,9 @@ RULE_TYPE = "not-text"  # a name that is not a string
 RULE_BLANK = "empty-text"
 RULE_LONG_TEXT = "text-too-long"
 RULE_BAD_TEXT = "invalid-text"  # a lone surrogate (`"\\ud800"`): no UTF-8 form, unstorable
+RULE_CONTROL = "control-character"  # a control or bidirectional control character in a name
 RULE_DATE = "date"
+RULE_DATE_RANGE = "date-range"  # a real date, outside FIRST_DATE .. LAST_DATE
 RULE_TIME = "time"
 RULE_ZERO_LENGTH = "zero-length"
 RULE_POPULARITY = "popularity"
@@ -99,6 +117,13 @@ TOP_FIELDS = ("festival", "timezone", "performances")
 
 # Every valid `HH:MM`, with its minutes since midnight: one dict lookup checks and converts.
 _TIMES = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
+
+# What no name may hold: control and bidirectional control characters (core.text), and lone
+# surrogates (`"\\ud800"` in JSON), which have no UTF-8 form and cannot be stored.
+_REFUSED = re.compile(f"[{UNSAFE_CHARACTERS}\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_FIRST_ORDINAL = Date.fromisoformat(FIRST_DATE).toordinal()
+_LAST_ORDINAL = Date.fromisoformat(LAST_DATE).toordinal()
 
 _MISSING: Any = object()
 _BOMS = {codecs.BOM_UTF16_LE: "UTF-16", codecs.BOM_UTF16_BE: "UTF-16",
@@ -137,6 +162,9 @@ class Report:
         return len(self.lineup.performances) if self.lineup is not None else self.records
 
     records: int = 0
+    # How many records passed every rule on their own (the file is refused if any other did
+    # not): `valid_records` plus the records some error names is `records`, always.
+    valid_records: int = 0
 
     def accepted(self) -> Lineup:
         """The lineup, or `LineupError` with every error."""
@@ -174,19 +202,12 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
     text, problem = _decode(data)
     if problem is not None:
         return Report(source, None, [problem])
-    # A large file becomes millions of small objects, none of them in a reference cycle: the
-    # cyclic collector would walk them all again and again for nothing (a third of the time).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with no_cyclic_gc():  # millions of small objects, no cycles: core/cyclic_gc.py
         doc, problem = _parse(text)
         if problem is not None:
             return Report(source, None, [problem])
-        checker = _Checker(None if strict else shown)
+        checker = _Checker(None if strict else shown, plain_text=_plain_text(text))
         lineup = checker.check_document(doc)
-    finally:
-        if collecting:
-            gc.enable()
     errors, warnings = checker.errors, checker.warnings
     warning_counts: dict[str, int] | None = checker.warning_counts
     if strict and warnings:
@@ -205,6 +226,7 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
         warnings,
         warning_counts=warning_counts,
         records=checker.records,
+        valid_records=checker.valid_records,
     )
 
 
@@ -301,13 +323,15 @@ def _show(value: Any) -> str:
 class _Checker:
     """Walks one parsed document, collecting problems and building the performances."""
 
-    def __init__(self, shown: int | None = None) -> None:
+    def __init__(self, shown: int | None = None, *, plain_text: bool = False) -> None:
         self.shown = shown  # how many warnings to write out (the rest are only counted)
+        self.plain_text = plain_text  # no string of the document can hold a control character
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.warning_counts: dict[str, int] = {}
         self.anchors: dict[int, Anchor] = {}  # id(problem) -> where to point, if not the value
         self.records = 0
+        self.valid_records = 0
 
     def error(self, path: str, rule: str, message: str, anchor: Anchor = "value") -> None:
         problem = Problem(path, rule, message)
@@ -342,7 +366,7 @@ class _Checker:
     def check_top(self, pairs: tuple[Any, ...]) -> tuple[str | None, str | None, Any]:
         seen: dict[str, Any] = {}
         for raw_key, value in pairs:
-            key = raw_key if raw_key.isascii() else printable_key(raw_key)
+            key = printable_key(raw_key)
             if key not in TOP_FIELDS:
                 self.error(key, RULE_UNKNOWN_TOP, _unknown_message(key, TOP_FIELDS), "key")
             elif key in seen:
@@ -381,20 +405,25 @@ class _Checker:
         return name
 
     def check_text(self, path: str, value: Any) -> str | None:
-        """A trimmed name, or None after recording why it is not one."""
+        """A name in its normal form (`_text_ok`), or None after recording why it is not one."""
         text = _text_ok(value)
         if text is not None:
             return text
         if value.__class__ is str:
             text = value.strip()
-            if not text:
-                self.error(path, RULE_BLANK, "must not be empty")
-            elif len(text) > MAX_TEXT:
-                self.error(path, RULE_LONG_TEXT,
-                           f"is {len(text)} characters long; at most {MAX_TEXT} are allowed")
-            else:
+            unsafe = unsafe_at(text)
+            if _SURROGATE.search(text):
                 self.error(path, RULE_BAD_TEXT, "holds a lone surrogate escape (like \\ud800), "
                            "which is not valid Unicode text")
+            elif unsafe is not None:
+                self.error(path, RULE_CONTROL, f"holds {describe_unsafe(text, unsafe)}; a name "
+                           "is plain text: remove it")
+            elif not text:
+                self.error(path, RULE_BLANK, "must not be empty")
+            else:
+                length = len(normal_name(text))
+                self.error(path, RULE_LONG_TEXT,
+                           f"is {length} characters long; at most {MAX_TEXT} are allowed")
             return None
         if isinstance(value, _Constant):
             self.error(path, RULE_CONSTANT, _constant_message(value))
@@ -406,7 +435,9 @@ class _Checker:
     def check_records(self, items: list[Any], prefix: str) -> list[Performance]:
         """Every record's problems; the performances (meaningful only when there are none).
 
-        The happy path does no string formatting: places are spelled only for problems.
+        The fast path below does no string formatting and calls no function for the usual
+        record. Any record it does not accept at once is judged by `full_record`, which alone
+        says what is valid: it accepts the record or reports why not.
         """
         performances: list[Performance] = []
         timed: list[Timed] = []
@@ -414,6 +445,8 @@ class _Checker:
         ordinals: dict[str, int | None] = {}
         times = _TIMES
         missing = _MISSING
+        plain_text = self.plain_text
+        is_normalized = unicodedata.is_normalized
         for i, item in enumerate(items):
             if item.__class__ is not tuple:
                 self.error(f"{prefix}[{i}]", RULE_RECORD,
@@ -437,17 +470,22 @@ class _Checker:
                 performer_raw, stage_raw, day, start, end, popularity, key_given = values
             else:
                 clean = True
-            # `_text_ok` inlined: a call per name costs ~2% of validating 100,000 records.
+            # A name of plain text, or a printable one (no control or format character) already
+            # in NFC, is accepted here; any other goes through `_name`, the rule itself (a
+            # function call per name would cost ~2% of validating 100,000 records).
             performer = stage = None
             if performer_raw.__class__ is str:
                 performer = performer_raw.strip()
-                if len(performer) > MAX_TEXT or not (performer.isascii()
-                                                     or _encodable(performer)):
-                    performer = None
+                if not ((plain_text or (performer.isprintable() and (
+                        performer.isascii() or is_normalized("NFC", performer))))
+                        and len(performer) <= MAX_TEXT):
+                    performer = _name(performer)
             if stage_raw.__class__ is str:
                 stage = stage_raw.strip()
-                if len(stage) > MAX_TEXT or not (stage.isascii() or _encodable(stage)):
-                    stage = None
+                if not ((plain_text or (stage.isprintable() and (
+                        stage.isascii() or is_normalized("NFC", stage))))
+                        and len(stage) <= MAX_TEXT):
+                    stage = _name(stage)
             ordinal = ordinals.get(day) if day.__class__ is str else None
             if ordinal is None and day.__class__ is str and day not in ordinals:
                 ordinal = ordinals[day] = _date_ordinal(day)
@@ -460,9 +498,11 @@ class _Checker:
                     and (popularity is None or (popularity.__class__ is int
                                                 and 0 <= popularity <= MAX_POPULARITY))
                     and (key_given is missing or key_given == sort_key(day, start))):
-                self.record_problems(f"{prefix}[{i}]", item, [
-                    performer_raw, stage_raw, day, start, end, popularity, key_given])
-                continue
+                judged = self.full_record(f"{prefix}[{i}]", item, [
+                    performer_raw, stage_raw, day, start, end, popularity, key_given], clean)
+                if judged is None:
+                    continue  # reported
+                performer, stage, ordinal, begins, ends = judged
             earlier = first_at.setdefault((performer, day, start), i)
             if earlier != i:
                 self.error(f"{prefix}[{i}]", RULE_DUPLICATE_SET,
@@ -474,6 +514,7 @@ class _Checker:
             timed.append((at, at + (ends - begins) % MINUTES_PER_DAY, i, performer, stage,
                           start, end))
         self.warnings, self.warning_counts = warnings_for(timed, prefix, limit=self.shown)
+        self.valid_records = len(performances)
         return performances
 
     def slot_values(self, where: str, item: tuple[Any, ...]) -> tuple[list[Any], bool]:
@@ -489,27 +530,47 @@ class _Checker:
             values[slot] = value
         return values, clean
 
-    def record_problems(self, where: str, item: tuple[Any, ...], values: list[Any]) -> None:
-        """Spell out what is wrong with one record's fields (the slow path, problems only)."""
+    def full_record(self, where: str, item: tuple[Any, ...], values: list[Any], clean: bool,
+                    ) -> tuple[str, str, int, int, int] | None:
+        """THE rules of a record, field by field: every problem reported, or its values.
+
+        Returns (performer, stage, date ordinal, start and end minutes) when the record is
+        valid, None when it is not, and then at least one problem says why (`clean` False means
+        `slot_values` reported one already). Date, start, end and popularity are the values as
+        given (a missing popularity is None).
+        """
+        reported = len(self.errors)
+        names: list[str | None] = []
         for slot in (0, 1):
             if values[slot] is _MISSING:
                 self.missing(where, slot)
+                names.append(None)
             else:
-                self.check_text(_field_path(where, item, slot), values[slot])
+                names.append(self.check_text(_field_path(where, item, slot), values[slot]))
         day = values[2]
+        ordinal = None
         if day is _MISSING:
             self.missing(where, 2)
-        elif day.__class__ is not str or _date_ordinal(day) is None:
+        elif day.__class__ is not str or _real_date(day) is None:
             self.bad_value(_field_path(where, item, 2), RULE_DATE, day,
                            "is not a date (YYYY-MM-DD)")
+        else:
+            ordinal = _date_ordinal(day)
+            if ordinal is None:
+                self.error(_field_path(where, item, 2), RULE_DATE_RANGE,
+                           f"{_show(day)} is outside the dates festival handles ({FIRST_DATE} "
+                           f"to {LAST_DATE})")
+        minutes: list[int | None] = []
         for slot in (3, 4):
-            if values[slot] is _MISSING:
+            value = values[slot]
+            minutes.append(_TIMES.get(value) if value.__class__ is str else None)
+            if value is _MISSING:
                 self.missing(where, slot)
-            elif values[slot].__class__ is not str or values[slot] not in _TIMES:
-                self.bad_value(_field_path(where, item, slot), RULE_TIME, values[slot],
+            elif minutes[-1] is None:
+                self.bad_value(_field_path(where, item, slot), RULE_TIME, value,
                                "is not a time (HH:MM, 24-hour)")
         start, end = values[3], values[4]
-        if start == end and start.__class__ is str and start in _TIMES:
+        if minutes[0] is not None and minutes[0] == minutes[1]:
             self.error(_field_path(where, item, 4), RULE_ZERO_LENGTH,
                        f"the set ends when it starts ({end}); a set needs a length")
         popularity = values[_POPULARITY]
@@ -525,10 +586,18 @@ class _Checker:
                 self.error(f"{where}.{ATTR_SORT_KEY}", RULE_SORT_KEY,
                            f"{_show(given)} does not match date and start ({wanted!r}); fix it "
                            "or leave it out")
+        if not clean or len(self.errors) > reported:
+            return None
+        performer, stage = names
+        begins, ends = minutes
+        # Each check above reports whenever it leaves its value None.
+        assert performer and stage and ordinal is not None, "a field invalid but not reported"
+        assert begins is not None and ends is not None, "a time invalid but not reported"
+        return performer, stage, ordinal, begins, ends
 
     def odd_key(self, where: str, item: tuple[Any, ...], key: str, slot: int | None) -> None:
         """A key that is unknown, or a field given twice (as itself or as its alias)."""
-        key = key if key.isascii() else printable_key(key)
+        key = printable_key(key)
         if slot is None:
             self.error(f"{where}.{key}", RULE_UNKNOWN_FIELD,
                        _unknown_message(key, _KNOWN, shown=FIELDS), "key")
@@ -552,13 +621,26 @@ class _Checker:
             self.error(path, rule, f"{_show(value)} {what}")
 
 
+def _plain_text(text: str) -> bool:
+    """True when no string of this JSON text can hold a control character, a non-ASCII one or a
+    lone surrogate: JSON refuses raw C0 characters in a string, so without a backslash (no
+    escape) they are absent, and ASCII text without DEL has none of the others."""
+    return text.isascii() and "\\" not in text and "\x7f" not in text
+
+
 def _text_ok(value: Any) -> str | None:
-    """The trimmed name when `value` is a valid one, else None (`check_records` inlines it)."""
-    if value.__class__ is str:
-        text = value.strip()
-        if text and len(text) <= MAX_TEXT and (text.isascii() or _encodable(text)):
-            return text
-    return None
+    """THE rule of a name: its normal form when `value` is a valid one, else None."""
+    return _name(value.strip()) if value.__class__ is str else None
+
+
+def _name(text: str) -> str | None:
+    """A trimmed string as a name: no control, bidirectional control or lone surrogate, then
+    Unicode NFC (`core.text.normal_name`), 1 to MAX_TEXT characters; else None."""
+    if _REFUSED.search(text) is not None:
+        return None
+    if not text.isascii():
+        text = normal_name(text)
+    return text if 0 < len(text) <= MAX_TEXT else None
 
 
 def _field_path(where: str, item: tuple[Any, ...], slot: int) -> str:
@@ -571,7 +653,13 @@ def _field_path(where: str, item: tuple[Any, ...], slot: int) -> str:
 
 
 def _date_ordinal(text: str) -> int | None:
-    """The day number of a real `YYYY-MM-DD` date, or None."""
+    """The day number of a real `YYYY-MM-DD` date from FIRST_DATE to LAST_DATE, or None."""
+    ordinal = _real_date(text)
+    return ordinal if ordinal is not None and _FIRST_ORDINAL <= ordinal <= _LAST_ORDINAL else None
+
+
+def _real_date(text: str) -> int | None:
+    """The day number of a real `YYYY-MM-DD` date (of any year), or None."""
     if len(text) != 10 or text[4] != "-" or text[7] != "-":
         return None
     digits = text[:4] + text[5:7] + text[8:]
@@ -581,14 +669,6 @@ def _date_ordinal(text: str) -> int | None:
         return Date(int(text[:4]), int(text[5:7]), int(text[8:])).toordinal()
     except ValueError:
         return None
-
-
-def _encodable(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def _constant_message(value: _Constant) -> str:

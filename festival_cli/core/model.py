@@ -17,6 +17,12 @@ MINUTES_PER_DAY = 24 * 60
 # evening before (the timetable's day, the published schedule's day, the diff's moves).
 DEFAULT_DAY_STARTS = "06:00"
 
+# The dates festival handles. The day before and the day after each one (a set past midnight
+# ends the next day; a query reads back a day; a calendar's time zone spans a year either side)
+# stay within the years 0001-9999 that dates can be computed with.
+FIRST_DATE = "0002-01-01"
+LAST_DATE = "9998-12-31"
+
 # The attribute names of the stored item (DynamoDB table `Performances`, and the lineup aliases).
 ATTR_PERFORMER = "Performer"
 ATTR_SORT_KEY = "DateStartTime"

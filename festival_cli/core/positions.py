@@ -17,6 +17,8 @@ from bisect import bisect_left
 from collections.abc import Iterable
 from typing import Literal
 
+from festival_cli.core.text import escaped
+
 # What a problem points at: the value at the path (for a path that does not exist, like a
 # missing field, the nearest enclosing value that does: the record), the key of the path's last
 # member (an unknown field), or that key's last occurrence (a key given twice).
@@ -191,12 +193,15 @@ def _key_text(token: str) -> str:
 
 
 def printable_key(key: str) -> str:
-    """A key as a path spells it: a lone surrogate (`"\\ud800"`, no UTF-8 form) stays escaped."""
+    """A key as a path spells it: a lone surrogate (`"\\ud800"`, no UTF-8 form) and a control
+    character (`"\\u001b"`, which would drive a terminal) stay escaped."""
+    if key.isascii() and key.isprintable():
+        return key
     try:
         key.encode("utf-8")
     except UnicodeEncodeError:
-        return key.encode("utf-8", "backslashreplace").decode("utf-8")
-    return key
+        key = key.encode("utf-8", "backslashreplace").decode("utf-8")
+    return escaped(key)
 
 
 def _ancestors(paths: set[str]) -> set[str]:
