@@ -6,7 +6,8 @@
     python3 dev.py test --quick   # the inner loop: ruff, then the tests that need no moto,
                                   # subprocess, browser or pre-commit (under a minute)
 
-Both create `.venv` (with the dev extra) on first use, and refresh it when pyproject.toml changes.
+Both create `.venv` on first use and refresh it when pyproject.toml changes: `demo` installs
+only what the command needs to run (the runtime dependencies), `test` the dev extra too.
 `test` also needs Chromium and its driver for the timetable page's browser tests: where they are
 missing it installs Debian's `chromium` and `chromium-driver` (as root on Debian or Ubuntu), and
 otherwise says what to install and fails.
@@ -25,7 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-STAMP = VENV / ".festival-installed"
+# One stamp per install: what pyproject.toml was when it was made. The dev one covers both.
+STAMPS = {"dev": VENV / ".festival-installed", "runtime": VENV / ".festival-runtime"}
 
 
 def run(*args: str | Path, check: bool = True) -> int:
@@ -33,23 +35,26 @@ def run(*args: str | Path, check: bool = True) -> int:
     return subprocess.run([str(a) for a in args], cwd=ROOT, check=check).returncode
 
 
-def ensure_venv() -> None:
-    """Create .venv and install the project with its dev extra, unless already up to date."""
+def ensure_venv(extra: str = "dev") -> None:
+    """Create .venv and install the project, with the dev extra (`extra="dev"`) or only its
+    runtime dependencies (`extra="runtime"`), unless an install that covers it is up to date."""
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == wanted:
+    enough = ("dev",) if extra == "dev" else ("dev", "runtime")
+    if any(STAMPS[k].exists() and STAMPS[k].read_text() == wanted for k in enough):
         return
     if not (BIN / "python").exists():
         print(f"creating {VENV}", flush=True)
         venv.create(VENV, with_pip=True)
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+    if extra == "dev":  # the demo makes do with the pip Python brings (a quicker first run)
+        run(BIN / "python", "-m", "pip", "install", "--quiet", "--upgrade", "pip")
     # compat mode: a plain .pth path entry instead of an import finder (25 ms less per start).
-    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e", ".[dev]",
-        "--config-settings", "editable_mode=compat")
-    STAMP.write_text(wanted)
+    run(BIN / "python", "-m", "pip", "install", "--quiet", "-e",
+        ".[dev]" if extra == "dev" else ".", "--config-settings", "editable_mode=compat")
+    STAMPS[extra].write_text(wanted)
 
 
 def demo() -> int:
-    ensure_venv()
+    ensure_venv("runtime")
     db = ROOT / ".venv" / "demo.db"
     db.unlink(missing_ok=True)
     festival = BIN / "festival"

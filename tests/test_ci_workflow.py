@@ -90,3 +90,34 @@ def test_every_festival_command_and_option_exists(call: list[str]) -> None:
     # And click accepts the whole line as written (values, arguments) without running it.
     context = commands[name].make_context(name, list(args), resilient_parsing=False)
     assert context.params is not None
+
+
+def test_zizmor_finds_nothing_in_the_workflow(tmp_path: Path) -> None:
+    """The GitHub Actions security linter, offline (no GitHub token, no network), on the
+    workflow exactly as docs/ci.md shows it."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    blocks = [b for b in FENCE.findall(DOC.read_text(encoding="utf-8")) if "jobs:" in b]
+    path = tmp_path / ".github" / "workflows" / "lineup.yml"
+    path.parent.mkdir(parents=True)
+    path.write_text(blocks[0], encoding="utf-8")
+    zizmor = Path(sys.executable).parent / "zizmor"
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"GH_TOKEN", "GITHUB_TOKEN", "ZIZMOR_GITHUB_TOKEN"}}
+    done = subprocess.run([str(zizmor), "--offline", "--format", "json", str(path)],
+                          capture_output=True, text=True, env=env, timeout=120, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert json.loads(done.stdout) == []
+
+
+def test_actions_are_pinned_to_commits_and_keep_no_credentials() -> None:
+    used = [step for step in steps(workflow()) if "uses" in step]
+    assert used and all(re.fullmatch(r"[\w.-]+/[\w.-]+@[0-9a-f]{40}", step["uses"])
+                        for step in used)
+    checkouts = [s for s in used if s["uses"].startswith("actions/checkout@")]
+    assert checkouts and all(s["with"]["persist-credentials"] is False for s in checkouts)
+    for step in steps(workflow()):
+        assert "${{" not in str(step.get("run", "")), step["run"]
