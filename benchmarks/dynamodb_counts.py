@@ -12,11 +12,11 @@ import os
 from dataclasses import dataclass, replace
 from typing import Any
 
-from festival_cli.core.cost import item_size
 from festival_cli.core.ingest import ingest
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_TIME, TABLE
+from festival_cli.stores.dynamodb_items import item_size
 
 # A Query returns at most "1 MB" a page: moto counts 1,000,000 bytes of its own item sizes.
 MOTO_PAGE_BYTES = 1_000_000
@@ -36,7 +36,8 @@ def counts(sets: int) -> list[Count]:
     import boto3
     from moto import mock_aws
 
-    from festival_cli.stores.dynamodb import DynamoStore, to_item
+    from festival_cli.stores.dynamodb import DynamoStore
+    from festival_cli.stores.dynamodb_items import to_item
     from tests.aws.moto_world import (
         CLEARED_ENVIRONMENT,
         FAKE_ENVIRONMENT,

@@ -12,22 +12,19 @@ import pytest
 from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
-from festival_cli.core.cost import (
-    PRICES,
-    Assumptions,
+from festival_cli.core.schema import DATE_POPULARITY, INDEXES
+from festival_cli.cost.assumptions import Assumptions
+from festival_cli.cost.estimate import estimate
+from festival_cli.cost.prices import PRICES
+from festival_cli.cost.profile import (
     ItemProfile,
-    estimate,
     index_entry,
-    item_size,
     measure_items,
     mix_profiles,
-    number_size,
     read_units,
-    value_size,
     write_units,
 )
-from festival_cli.core.schema import DATE_POPULARITY, INDEXES
-from festival_cli.stores.dynamodb import to_item
+from festival_cli.stores.dynamodb_items import item_size, number_size, to_item, value_size
 from tests.factories import perf
 
 

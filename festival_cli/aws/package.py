@@ -17,14 +17,15 @@ import festival_cli
 from festival_cli.core.errors import DeployError
 
 # What the function imports, relative to the directory holding festival_cli/: whole packages
-# (every .py below them) and single modules. Nothing of festival_cli.cli or festival_cli.aws:
-# the function has no use for Typer, Rich or the deploy code.
+# (every .py below them) and single modules. Nothing of festival_cli.cli, festival_cli.aws or
+# festival_cli.cost: the function has no use for Typer, Rich, the deploy code or the estimate.
 PACKAGES = ("lambda_handler", "festival_cli/core")
 MODULES = (
     "festival_cli/__init__.py",
     "festival_cli/aws_errors.py",
     "festival_cli/stores/__init__.py",
     "festival_cli/stores/dynamodb.py",
+    "festival_cli/stores/dynamodb_items.py",
     "festival_cli/stores/dynamodb_schema.py",
     "festival_cli/stores/dynamodb_register.py",
 )

@@ -17,10 +17,8 @@ those dates gets `ConcurrentRevisionError` (transient: SQS retries it later).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import random
-import re
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
@@ -38,36 +36,31 @@ from festival_cli.aws_errors import (
 )
 from festival_cli.core.errors import ConcurrentRevisionError, TransientStoreError
 from festival_cli.core.model import (
-    ATTR_CANCELLED,
-    ATTR_DATE,
-    ATTR_END,
-    ATTR_GUID,
-    ATTR_PERFORMER,
-    ATTR_POPULARITY,
-    ATTR_SEQUENCE,
-    ATTR_SET_ID,
-    ATTR_SORT_KEY,
-    ATTR_STAGE,
-    ATTR_START,
     Performance,
 )
-from festival_cli.core.plan import IdentifiedSet, Plan
+from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import dynamodb_register as register
+from festival_cli.stores.dynamodb_items import (
+    Item,
+    from_item,
+    key_of,
+    record_attributes,
+    record_item,
+    record_of,
+    to_item,
+)
 from festival_cli.stores.dynamodb_schema import (
     ATTR_EXPIRES_AT,
     ATTR_INGESTION_ID,
     ATTR_KIND,
-    ATTR_STARTED,
     INDEX_RECENT,
     KIND_INGESTION,
 )
 
 log = logging.getLogger(__name__)
-
-Item = dict[str, dict[str, Any]]
 
 BATCH_SIZE = 25  # the most requests one BatchWriteItem may carry
 MAX_ATTEMPTS = 8  # per batch, counting the first
@@ -76,69 +69,11 @@ MAX_DELAY = 5.0
 # A revision lease outlives the longest possible run of the function (Lambda's 900 s limit),
 # so a lease is never taken over while its holder may still be writing.
 LEASE_SECONDS = 960
-# What one ingestion record keeps of its lists (an item is at most 400 KB).
-STORED_LINES = 100
-LINE_CHARS = 500
-RECORD_BYTES = 300_000
 
-_ATTR_STATE = "State"
-_ATTR_FILE = "File"
-_ATTR_RECORD = "Record"
 _ATTR_OWNER = "Owner"
 _LOCK_PREFIX = "lock#"
 _SET_ID_COUNTER = "counter#set-id"  # an item without Kind: never listed as an ingestion
 _ATTR_LAST_ID = "LastId"
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-# -- one place for the item format -------------------------------------------------------------
-def to_item(p: Performance, identity: IdentifiedSet | None = None) -> Item:
-    """The DynamoDB item of a set (low-level attribute values); no score, no PopularityScore.
-
-    With `identity` (what a plan writes), its guid, id, sequence, and `Cancelled` on a tombstone.
-    """
-    item: Item = {
-        ATTR_PERFORMER: {"S": p.performer},
-        ATTR_SORT_KEY: {"S": p.sort_key},
-        ATTR_STAGE: {"S": p.stage},
-        ATTR_DATE: {"S": p.date},
-        ATTR_START: {"S": p.start},
-        ATTR_END: {"S": p.end},
-    }
-    if p.popularity is not None:
-        item[ATTR_POPULARITY] = {"N": str(p.popularity)}
-    if identity is not None:
-        _, guid, set_id, sequence, cancelled = identity
-        item[ATTR_GUID] = {"S": guid}
-        item[ATTR_SET_ID] = {"N": str(set_id)}
-        item[ATTR_SEQUENCE] = {"N": str(sequence)}
-        if cancelled:
-            item[ATTR_CANCELLED] = {"BOOL": True}
-    return item
-
-
-def from_item(item: Item) -> Performance:
-    """The set an item stores (an item written before identity existed has none)."""
-    score = item.get(ATTR_POPULARITY)
-    guid = item.get(ATTR_GUID)
-    set_id = item.get(ATTR_SET_ID)
-    sequence = item.get(ATTR_SEQUENCE)
-    return Performance(
-        performer=item[ATTR_PERFORMER]["S"],
-        stage=item[ATTR_STAGE]["S"],
-        date=item[ATTR_DATE]["S"],
-        start=item[ATTR_START]["S"],
-        end=item[ATTR_END]["S"],
-        popularity=int(score["N"]) if score is not None else None,
-        guid=guid["S"] if guid is not None else None,
-        set_id=int(set_id["N"]) if set_id is not None else None,
-        sequence=int(sequence["N"]) if sequence is not None else 0,
-        cancelled=ATTR_CANCELLED in item,
-    )
-
-
-def key_of(p: Performance) -> Item:
-    return {ATTR_PERFORMER: {"S": p.performer}, ATTR_SORT_KEY: {"S": p.sort_key}}
 
 
 # -- conditional writes (festival_cli.aws_errors reads every error) ----------------------------
@@ -164,20 +99,6 @@ def conditional_write(write: Callable[..., Any], doing: str, **request: Any) -> 
                 return Conditional(False, condition_item(exc))
             raise
     return Conditional(True)
-
-
-def _record_json(record: Ingestion) -> str:
-    """The record as JSON that fits in an item: lists shortened (their totals kept as
-    numbers), lone surrogates escaped."""
-    for cap in (STORED_LINES, 40, 10, 0):
-        data = record.shortened(cap, line_chars=LINE_CHARS).to_dict()
-        # A lone surrogate (quoted from a hostile file) cannot be sent as UTF-8: show it as
-        # the text `\udc80` instead.
-        text = _SURROGATE.sub(lambda m: f"\\\\u{ord(m.group()):04x}",
-                              json.dumps(data, ensure_ascii=False))
-        if len(text.encode()) <= RECORD_BYTES:
-            break
-    return text
 
 
 class DynamoStore(Store):
@@ -364,19 +285,10 @@ class DynamoStore(Store):
             log.warning("could not release the revision lease of %s: %s", day, exc)
 
     # -- ingestion records -----------------------------------------------------------------
-    def _record_attributes(self, record: Ingestion) -> Item:
-        return {
-            ATTR_KIND: {"S": KIND_INGESTION},
-            ATTR_STARTED: {"S": record.started},
-            _ATTR_STATE: {"S": record.state},
-            _ATTR_FILE: {"S": record.file},
-            _ATTR_RECORD: {"S": _record_json(record)},
-        }
-
     def save_ingestion(self, record: Ingestion) -> None:
         # An update, not a put: the function's notification marks on the item
         # (lambda_handler/notify_once.py) must survive.
-        attributes = self._record_attributes(record)
+        attributes = record_attributes(record)
         names = {f"#a{i}": name for i, name in enumerate(attributes)}
         values = {f":v{i}": value for i, value in enumerate(attributes.values())}
         with store_errors(f"save ingestion {record.id}"):
@@ -389,12 +301,11 @@ class DynamoStore(Store):
             )
 
     def create_ingestion(self, record: Ingestion) -> bool:
-        item = {ATTR_INGESTION_ID: {"S": record.id}, **self._record_attributes(record)}
-        return conditional_write(
+                return conditional_write(
             self.client.put_item,
             f"create ingestion {record.id}",
             TableName=self.ingestions_table,
-            Item=item,
+            Item=record_item(record),
             ConditionExpression="attribute_not_exists(#id)",
             ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
         ).written
@@ -413,7 +324,7 @@ class DynamoStore(Store):
 
     def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
         item = self._get_item(ingestion_id)
-        return None if item is None else _record_of(item)
+        return None if item is None else record_of(item)
 
     def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
         with store_errors("list recent ingestions"):
@@ -426,7 +337,7 @@ class DynamoStore(Store):
                 ScanIndexForward=False,
                 Limit=limit,
             )
-        return [_record_of(item) for item in response.get("Items", [])]
+        return [record_of(item) for item in response.get("Items", [])]
 
     def count(self) -> int:
         """The table's ItemCount: approximate (DynamoDB refreshes it about every six hours), and
@@ -438,7 +349,3 @@ class DynamoStore(Store):
 
 def _value(value: str | int) -> dict[str, str]:
     return {"N": str(value)} if isinstance(value, int) else {"S": value}
-
-
-def _record_of(item: Item) -> Ingestion:
-    return Ingestion.from_dict(json.loads(item[_ATTR_RECORD]["S"]))

@@ -14,7 +14,8 @@ from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_TIME
-from festival_cli.stores.dynamodb import DynamoStore, from_item, to_item
+from festival_cli.stores.dynamodb import DynamoStore
+from festival_cli.stores.dynamodb_items import from_item, ingestion_item_size, item_size, to_item
 from tests.aws.moto_world import RequestCounter, World
 from tests.factories import big_lineup, lineup, perf
 
@@ -374,3 +375,13 @@ def test_a_record_cut_twice_keeps_its_first_total_as_a_number(world: World) -> N
     assert stored is not None and len(stored.changes) < 50
     assert (stored.total("changes"), stored.total("warnings")) == (3000, 300)
     assert not any("more" in line for line in stored.changes)
+
+
+def test_the_ingestion_item_size_is_that_of_the_item_the_store_writes(world: World) -> None:
+    store = world.store()
+    record = Ingestion(id="sized", file="uploads/f.json").finish(
+        "succeeded", counts={"added": 2}, changes=["Björk Stage: A 18:00–19:00"])
+    store.create_ingestion(record)
+    written = world.dynamodb.get_item(TableName=store.ingestions_table,
+                                      Key={"IngestionId": {"S": "sized"}})["Item"]
+    assert ingestion_item_size(record) == item_size(written) > 100

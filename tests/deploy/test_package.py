@@ -48,13 +48,14 @@ def test_holds_the_whole_core(real: Package) -> None:
     assert set(core) <= set(real.files)
 
 
-def test_holds_the_dynamodb_store_and_schema(real: Package) -> None:
-    assert {"festival_cli/stores/dynamodb.py", "festival_cli/stores/dynamodb_schema.py"} \
-        <= set(real.files)
+def test_holds_the_dynamodb_store_its_items_and_schema(real: Package) -> None:
+    assert {"festival_cli/stores/dynamodb.py", "festival_cli/stores/dynamodb_items.py",
+            "festival_cli/stores/dynamodb_schema.py"} <= set(real.files)
 
 
 @pytest.mark.parametrize("excluded", ["festival_cli/cli/", "festival_cli/aws/",
-                                      "festival_cli/stores/sqlite.py", "festival_cli/targets/"])
+                                      "festival_cli/cost/", "festival_cli/stores/sqlite.py",
+                                      "festival_cli/targets/"])
 def test_holds_nothing_of_the_cli(real: Package, excluded: str) -> None:
     assert not [name for name in real.files if name.startswith(excluded)]
 

@@ -8,24 +8,15 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import replace
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
 from festival_cli.cli.console import answer, message, out, plain
-from festival_cli.core.cost import (
-    SAMPLE_SETS,
-    Assumptions,
-    Estimate,
-    ItemProfile,
-    estimate,
-    measure_items,
-    mix_profiles,
-)
 from festival_cli.core.errors import UsageError
-from festival_cli.core.records import Ingestion
+from festival_cli.cost.assumptions import Assumptions
+from festival_cli.cost.estimate import Estimate, measured_estimate
 
 HEADERS = ("service", "what", "quantity a month", "USD", "after free tier")
 
@@ -70,14 +61,12 @@ def command(
         raise UsageError(f"--churn: {churn:g} is not a percentage between 0 and 100")
     if queries_per_day < 0 or months < 1:
         raise UsageError("--queries-per-day cannot be negative and --months must be at least 1")
-    profile, ingestion_bytes = measured_profile()
     assumptions = Assumptions(
         records_per_day=records_per_day,
         uploads_per_day=uploads_per_day,
         churn_pct=churn,
         queries_per_day=queries_per_day,
         months_of_growth=months,
-        ingestion_item_bytes=ingestion_bytes,
     )
     if assumptions.records_per_upload > assumptions.max_sets_per_file:
         message(
@@ -85,46 +74,13 @@ def command(
             f"pipeline's limit of {assumptions.max_sets_per_file:,} sets a file; use "
             f"--uploads-per-day {-(-records_per_day // assumptions.max_sets_per_file)} or more"
         )
-    result = estimate(assumptions, profile)
+    result = measured_estimate(assumptions)
     if output is CostOutput.json:
         answer(json.dumps(result.to_dict(), indent=2))
     elif plain(sys.stdout):
         answer(render_plain(result))
     else:
         render_rich(result)
-
-
-def measured_profile() -> tuple[ItemProfile, tuple[int, int]]:
-    """Item sizes from the DynamoDB store's own encoding, and its ingestion record sizes."""
-    from festival_cli.core.cost import item_size
-    from festival_cli.stores.dynamodb import DynamoStore, to_item
-
-    scored = list(SAMPLE_SETS)
-    unscored = [replace(p, popularity=None) for p in SAMPLE_SETS]
-    base = Assumptions(records_per_day=0)
-    profile = mix_profiles(
-        measure_items([to_item(p) for p in scored], scored),
-        measure_items([to_item(p) for p in unscored], unscored),
-        base.scored_share,
-    )
-    # A pending record, and a final one listing the 50 changes a record keeps.
-    store = DynamoStore(client=None, table="Performances", ingestions_table="Ingestions")
-    pending = Ingestion(id="0123456789abcdef", file="uploads/riverside-sounds-2026.json")
-    lines = [f"2026-07-1{i % 3}, Main Stage: The Midnight Cartographers 18:00–19:15 → "
-             "19:00–20:15" for i in range(50)]
-    final = pending.finish(
-        "succeeded",
-        counts={"performances": 240, "added": 20, "updated": 20, "removed": 10,
-                "unchanged": 190},
-        changes=lines,
-        festival="Riverside Sounds 2026",
-        timezone="Europe/London",
-    )
-    sizes = []
-    for record in (pending, final):
-        item = {"IngestionId": {"S": record.id}, **store._record_attributes(record)}
-        sizes.append(item_size(item))
-    return profile, (sizes[0], sizes[1])
 
 
 def _usd(value: float) -> str:
