@@ -42,7 +42,7 @@ class Assumptions:
     lease_writes_per_date: int = 2  # take + release the per-date revision lease
     keep_files: bool = True  # each upload is a new object, kept (only old versions expire)
     kms_requests_per_upload: int = 10  # S3 (bucket key), SQS, DynamoDB and Logs data keys
-    alarms: int = 1  # the dead-letter queue alarm
+    alarms: int = 4  # dead-letter queue, function errors, function throttles, queue age
     max_sets_per_file: int = MAX_SETS_PER_FILE  # what the pipeline accepts
 
     def check(self) -> Assumptions:
@@ -97,7 +97,7 @@ def describe_assumptions(a: Assumptions) -> list[str]:
         f"SNS: 1 publish and {a.subscribers} email an upload",
         f"CloudWatch Logs: {a.log_bytes_per_invocation:,} bytes an invocation, kept "
         f"{a.log_retention_days} days; KMS: one customer key, {a.kms_requests_per_upload} "
-        f"requests an upload; {a.alarms} alarm",
+        f"requests an upload; {a.alarms} alarm{'s' if a.alarms != 1 else ''}",
         f"ingestion record: a {a.ingestion_item_bytes[0]:,}-byte put, then "
         f"{a.ingestion_final_writes} updates of {a.ingestion_item_bytes[1]:,} bytes, each also "
         f"written to {a.ingestion_index_copies} index; {a.lease_writes_per_date} lease writes "

@@ -218,8 +218,8 @@ def estimate(
     lines.append(CostLine("KMS", "customer managed key", 1, "key-months", prices.kms_key_month))
     lines.append(CostLine("KMS", "requests", uploads * a.kms_requests_per_upload, "requests",
                           prices.kms_requests_per_ten_thousand, 10_000, free=free.kms_requests))
-    lines.append(CostLine("CloudWatch", "alarm (dead-letter queue)", a.alarms, "alarm-months",
-                          prices.alarm_month, free=free.alarms))
+    lines.append(CostLine("CloudWatch", "alarms (dead letters, errors, throttles, queue age)",
+                          a.alarms, "alarm-months", prices.alarm_month, free=free.alarms))
 
     return Estimate(a, profile, prices, lines, scale_limits(a, profile))
 
