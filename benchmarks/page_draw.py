@@ -13,7 +13,7 @@ import statistics
 import tempfile
 from pathlib import Path
 
-from festival_cli.core.model import MINUTES_PER_DAY, Lineup, Performance, hhmm, shift_date
+from festival_cli.core.model import MINUTES_PER_DAY, Performance, hhmm, shift_date
 
 TARGET_SECONDS = 0.300
 DAY = "2026-07-10"
@@ -46,16 +46,15 @@ def one_day(sets: int) -> list[Performance]:
 
 
 def one_day_site(sets: int, folder: Path) -> list[str]:
-    """A published site whose first day holds `sets` sets; returns their titles."""
-    from festival_cli.publish.page import page_files
-    from tests.page.c3voc_fixture import schedule
+    """A site published from a lineup of one festival day of `sets` sets; their titles."""
+    from tests.page.site import publish
 
-    lineup = Lineup(tuple(one_day(sets)), "Benchmark", "Europe/London")
-    text = json.dumps(schedule(lineup), ensure_ascii=False)
-    (folder / "schedule.json").write_text(text, encoding="utf-8")
-    for name, content in page_files(text).items():
-        (folder / name).write_bytes(content)
-    return [p.performer for p in lineup.performances]
+    performances = one_day(sets)
+    lineup = folder / "lineup.json"
+    lineup.write_text(json.dumps({"festival": "Benchmark", "timezone": "Europe/London",
+                                  "performances": [p.to_record() for p in performances]}))
+    publish(lineup, folder / "site", folder / "festival.db")
+    return [p.performer for p in performances]
 
 
 def draw_times(sets: int, runs: int) -> tuple[float, float]:
@@ -66,7 +65,7 @@ def draw_times(sets: int, runs: int) -> tuple[float, float]:
     titles = one_day_site(sets, folder)
     ours: list[float] = []
     bare: list[float] = []
-    with chromium() as driver, serve(folder) as url:
+    with chromium() as driver, serve(folder / "site") as url:
         viewport(driver, 1280, 800)
         for run in range(runs + 1):  # the first load warms the browser's caches up
             open_page(driver, url, ready="day")

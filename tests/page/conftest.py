@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 
@@ -42,18 +41,25 @@ def no_console_error(request: pytest.FixtureRequest) -> Iterator[None]:
     assert errors == [], errors
 
 
-def publish_example(site: Path) -> dict[str, Any]:
-    """The example lineup's site in `site`; its schedule.json, parsed."""
-    from tests.page.c3voc_fixture import write_site
+class Site(NamedTuple):
+    """A published site being served: its base URL, its schedule.json (parsed), its folder."""
 
-    write_site(EXAMPLE, site)
-    return json.loads((site / "schedule.json").read_text(encoding="utf-8"))
+    url: str
+    schedule: dict[str, Any]
+    path: Path
+
+
+def publish_example(folder: Path) -> tuple[Path, dict[str, Any]]:
+    """The example lineup published into `folder`/site; (the site, its schedule.json)."""
+    from tests.page.site import publish
+
+    site = folder / "site"
+    return site, publish(EXAMPLE, site, folder / "festival.db")
 
 
 @pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, Any]]]:
-    """The example lineup published and served: (base URL, its schedule.json)."""
-    site = tmp_path_factory.mktemp("site")
-    schedule = publish_example(site)
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    """The example lineup published and served."""
+    site, schedule = publish_example(tmp_path_factory.mktemp("example"))
     with serve(site) as url:
-        yield url, schedule
+        yield Site(url, schedule, site)

@@ -19,7 +19,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.wait import WebDriverWait
 
 from tests.page.browser import VISITOR_TZ, open_page, viewport
-from tests.page.conftest import ARTIFACTS
+from tests.page.conftest import ARTIFACTS, Site
 
 FRIDAY, SATURDAY, SUNDAY = "2026-07-10", "2026-07-11", "2026-07-12"
 NOW = "2026-07-10T19:15:00+01:00"  # Dún Lóiste starts on Main Stage; Nightjar Static plays
@@ -67,17 +67,17 @@ def minutes(duration: str) -> int:
 
 
 @pytest.fixture
-def fresh(browser: Any, example_site: tuple[str, dict[str, Any]]) -> tuple[str, dict[str, Any]]:
+def fresh(browser: Any, example_site: Site) -> Site:
     """The example site, with nothing remembered from an earlier test."""
-    url, _ = example_site
+    url = example_site.url
     open_page(browser, url, ready="day")
     browser.execute_script("localStorage.clear()")
     return example_site
 
 
 def test_the_grid_shows_every_set_of_each_day_in_its_stage_as_long_as_it_lasts(
-        browser: Any, fresh: tuple[str, dict[str, Any]]) -> None:
-    url, schedule = fresh
+        browser: Any, fresh: Site) -> None:
+    url, schedule = fresh.url, fresh.schedule
     for date in (FRIDAY, SATURDAY, SUNDAY):
         rooms = events(schedule, date)
         open_page(browser, at(url, day=date))
@@ -85,7 +85,7 @@ def test_the_grid_shows_every_set_of_each_day_in_its_stage_as_long_as_it_lasts(
         stages = browser.execute_script(
             "return [...document.querySelectorAll('.day:not([hidden]) .stage h3')]"
             ".map(h => h.textContent)")
-        assert stages == [r for r in rooms if rooms[r]], "stages in the feed's order"
+        assert stages == list(rooms), "every stage of the feed, in its order"
         want = {e["guid"]: (room, e["title"], minutes(e["duration"]))
                 for room, evs in rooms.items() for e in evs}
         assert {s["guid"]: (s["stage"], s["title"]) for s in sets} == {
@@ -101,8 +101,8 @@ def test_the_grid_shows_every_set_of_each_day_in_its_stage_as_long_as_it_lasts(
 
 
 def test_a_day_link_opens_that_day_and_the_tabs_change_it(
-        browser: Any, fresh: tuple[str, dict[str, Any]]) -> None:
-    url, schedule = fresh
+        browser: Any, fresh: Site) -> None:
+    url, schedule = fresh.url, fresh.schedule
     open_page(browser, at(url, day=SATURDAY))
     visible = browser.find_elements(By.CSS_SELECTOR, ".day:not([hidden])")
     assert [v.get_attribute("id") for v in visible] == [f"day-{SATURDAY}"]
@@ -117,8 +117,8 @@ def test_a_day_link_opens_that_day_and_the_tabs_change_it(
 
 
 def test_starring_survives_a_reload_and_a_clash_between_picks_is_flagged_and_listed(
-        browser: Any, fresh: tuple[str, dict[str, Any]]) -> None:
-    url, _ = fresh
+        browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY))
     for title in ("Dún Lóiste", "Iris Kettle", "Coral Drift"):  # 19:15-20:45, 20:00-21:15
         find(browser, title).find_element(By.CLASS_NAME, "star").click()
@@ -142,10 +142,10 @@ def test_starring_survives_a_reload_and_a_clash_between_picks_is_flagged_and_lis
 
 
 def test_my_schedule_downloads_the_starred_sets_under_the_feeds_uids(
-        browser: Any, fresh: tuple[str, dict[str, Any]], downloads: Path) -> None:
+        browser: Any, fresh: Site, downloads: Path) -> None:
     import icalendar
 
-    url, schedule = fresh
+    url, schedule = fresh.url, fresh.schedule
     open_page(browser, at(url, day=FRIDAY))
     for title in ("Velvet Kites", "Wren Halloran"):
         find(browser, title).find_element(By.CLASS_NAME, "star").click()
@@ -162,15 +162,18 @@ def test_my_schedule_downloads_the_starred_sets_under_the_feeds_uids(
     feed = {e["title"]: e for evs in events(schedule, FRIDAY).values() for e in evs}
     from datetime import datetime
 
+    published = icalendar.Calendar.from_ical((fresh.path / "festival.ics").read_bytes())
+    feed_uids = {str(e["SUMMARY"]): str(e["UID"]) for e in published.walk("VEVENT")}
     for title, event in got.items():
-        assert str(event["UID"]) == f"{feed[title]['guid']}@festival"
+        # The feed's calendar's UID: importing both never doubles a set.
+        assert str(event["UID"]) == feed_uids[title] == f"{feed[title]['guid']}@festival"
         assert event.decoded("DTSTART") == datetime.fromisoformat(feed[title]["date"])
         assert str(event["LOCATION"]) == feed[title]["room"]
 
 
 def test_the_now_line_sits_where_the_fixed_clock_says_in_the_festivals_zone(
-        browser: Any, fresh: tuple[str, dict[str, Any]]) -> None:
-    url, _ = fresh
+        browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, now=NOW))  # no #day: the day of the clock opens
     # The visitor's browser is in New York; the festival is in London.
     assert browser.execute_script(
@@ -202,8 +205,8 @@ def test_the_now_line_sits_where_the_fixed_clock_says_in_the_festivals_zone(
     assert line.rect["y"] - wren.rect["y"] == pytest.approx(60, abs=1.5)  # 30 min at 2 px
 
 
-def test_search_by_performer_filters_the_grid(browser: Any, fresh: tuple[str, Any]) -> None:
-    url, _ = fresh
+def test_search_by_performer_filters_the_grid(browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY))
     browser.find_element(By.ID, "search").send_keys("dun loi")  # accents need not be typed
     visible = [s["title"] for s in shown(browser) if s["visible"]]
@@ -216,8 +219,8 @@ def test_search_by_performer_filters_the_grid(browser: Any, fresh: tuple[str, An
 
 
 def test_the_page_is_keyboard_reachable_with_a_visible_focus(
-        browser: Any, fresh: tuple[str, Any]) -> None:
-    url, _ = fresh
+        browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY))
     browser.execute_script("document.activeElement.blur()")  # from the top of the page
     reached: list[str] = []
@@ -240,8 +243,8 @@ def test_the_page_is_keyboard_reachable_with_a_visible_focus(
 
 
 def test_phone_width_lists_each_time_slot_with_no_horizontal_scroll(
-        browser: Any, fresh: tuple[str, dict[str, Any]]) -> None:
-    url, schedule = fresh
+        browser: Any, fresh: Site) -> None:
+    url, schedule = fresh.url, fresh.schedule
     viewport(browser, 390, 844)
     for date in (FRIDAY, SATURDAY, SUNDAY):
         open_page(browser, at(url, day=date, now=NOW))
@@ -264,10 +267,10 @@ def test_phone_width_lists_each_time_slot_with_no_horizontal_scroll(
 
 
 def test_axe_finds_no_serious_or_critical_violation_on_desktop_and_phone(
-        browser: Any, fresh: tuple[str, Any]) -> None:
+        browser: Any, fresh: Site) -> None:
     from axe_selenium_python import Axe
 
-    url, _ = fresh
+    url = fresh.url
     for width, height in ((1280, 800), (390, 844)):
         viewport(browser, width, height)
         open_page(browser, at(url, day=FRIDAY, now=NOW))
@@ -286,10 +289,10 @@ def test_axe_finds_no_serious_or_critical_violation_on_desktop_and_phone(
 
 
 def test_print_gives_every_day_its_own_page_in_black_on_white(
-        browser: Any, fresh: tuple[str, Any]) -> None:
+        browser: Any, fresh: Site) -> None:
     from selenium.webdriver.common.print_page_options import PrintOptions
 
-    url, _ = fresh
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY, now=NOW))
     find(browser, "Iris Kettle").find_element(By.CLASS_NAME, "star").click()
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
@@ -325,8 +328,8 @@ def test_print_gives_every_day_its_own_page_in_black_on_white(
     assert pages == 3, pages
 
 
-def test_no_request_leaves_the_site(browser: Any, fresh: tuple[str, Any]) -> None:
-    url, _ = fresh
+def test_no_request_leaves_the_site(browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY))
     names = browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")
@@ -334,8 +337,8 @@ def test_no_request_leaves_the_site(browser: Any, fresh: tuple[str, Any]) -> Non
 
 
 def test_the_policy_is_enforced_so_no_violation_means_none_happened(
-        browser: Any, fresh: tuple[str, Any]) -> None:
-    url, _ = fresh
+        browser: Any, fresh: Site) -> None:
+    url = fresh.url
     open_page(browser, at(url, day=FRIDAY))
     browser.execute_script(
         "const d = document.createElement('div'); d.setAttribute('style', 'color: red');"

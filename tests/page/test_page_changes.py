@@ -12,10 +12,11 @@ from selenium.webdriver.common.by import By
 
 from tests.page.browser import open_page, serve
 from tests.page.conftest import EXAMPLE
+from tests.page.site import publish
 from tests.page.test_page_browser import FRIDAY, at, find, shown
 
 
-def revised(site: Path) -> Path:
+def revised(folder: Path) -> Path:
     """The example lineup revised: a set moved, one changed, one added, one cancelled."""
     doc = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     sets = doc["performances"]
@@ -27,19 +28,17 @@ def revised(site: Path) -> Path:
     sets[:] = [s for s in sets if s["performer"] != "Velvet Kites"]
     sets.append({"performer": "Newcomer Band", "stage": "Acoustic Barn", "date": FRIDAY,
                  "start": "10:00", "end": "10:45"})
-    path = site.parent / "lineup-v2.json"
+    path = folder / "lineup-v2.json"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    from tests.page.c3voc_fixture import write_site
-
-    site = tmp_path_factory.mktemp("changing") / "site"
-    write_site(EXAMPLE, site, version="1")
-    with serve(site) as url:
-        yield site, url
+    folder = tmp_path_factory.mktemp("changing")
+    publish(EXAMPLE, folder / "site", folder / "festival.db")
+    with serve(folder / "site") as url:
+        yield folder, url
 
 
 def badges(driver: Any) -> dict[str, str]:
@@ -54,8 +53,6 @@ def badges(driver: Any) -> dict[str, str]:
 
 def test_changes_since_the_last_visit_are_marked_and_cancelled_picks_called_out(
         browser: Any, site: tuple[Path, str]) -> None:
-    from tests.page.c3voc_fixture import write_site
-
     folder, url = site
     open_page(browser, at(url, day=FRIDAY))  # the first visit: nothing to compare with
     assert not browser.find_element(By.ID, "changes").is_displayed()
@@ -64,7 +61,8 @@ def test_changes_since_the_last_visit_are_marked_and_cancelled_picks_called_out(
         find(browser, title).find_element(By.CLASS_NAME, "star").click()
     moved = next(s["guid"] for s in shown(browser) if s["title"] == "Coral Drift")
 
-    write_site(revised(folder), folder, version="2")  # published again while the visitor is away
+    # Revised, ingested and published again while the visitor is away.
+    publish(revised(folder), folder / "site", folder / "festival.db")
     for _visit in range(2):  # the marks stay until the visitor says they have seen them
         open_page(browser, at(url, day=FRIDAY))
         assert badges(browser) == {"Coral Drift": "moved", "Aurora Fields": "changed",
