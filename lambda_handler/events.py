@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
+from festival_cli.core.upload_contract import version_token
+
 
 class NotAnS3Event(ValueError):
     """A message body that is not an S3 event notification (nothing to retry: it never will be)."""
@@ -22,6 +24,8 @@ class ObjectCreated:
     version_id: str | None = None
     etag: str | None = None
     sequencer: str | None = None
+    size: int | None = None  # bytes, as the event says (S3 always sends it)
+    event_time: str | None = None  # when S3 finished the request (ISO 8601, milliseconds)
 
     @property
     def token(self) -> str:
@@ -31,7 +35,7 @@ class ObjectCreated:
         (distinct for each put of the key, and the same for every delivery of one event).
         """
         if self.version_id:
-            return f"version:{self.version_id}"
+            return version_token(self.version_id)
         return f"etag:{(self.etag or '').strip(chr(34))}:{self.sequencer or ''}"
 
 
@@ -74,4 +78,15 @@ def _object_created(record: Any) -> ObjectCreated | None:
         version_id=obj.get("versionId") if obj.get("versionId") not in (None, "", "null") else None,
         etag=obj.get("eTag") or None,
         sequencer=obj.get("sequencer") or None,
+        size=_size(obj.get("size")),
+        event_time=str(record["eventTime"]) if record.get("eventTime") else None,
     )
+
+
+def _size(value: Any) -> int | None:
+    """The event's object size (a number; the documentation's example shows it as text)."""
+    try:
+        size = int(value)
+    except (TypeError, ValueError):
+        return None
+    return size if size >= 0 else None

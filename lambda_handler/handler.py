@@ -4,10 +4,14 @@ Entry point `lambda_handler.handler.handler(event, context)`, wired with
 `ReportBatchItemFailures`: it returns the ids of the messages to retry, and only those.
 
 - A transient failure (throttling, a timeout, a 5xx, another ingestion revising the same dates,
-  a failed publish) fails only its message; SQS redelivers it and, after the queue's
-  maxReceiveCount, moves it to the dead-letter queue.
-- An invalid file, or an object deleted before it could be read, is permanent: recorded,
-  notified, not retried. A body that is not an S3 event is logged and dropped (it never will be).
+  a failed publish) fails only its message, and the function sets that message's visibility to
+  `retry_delay(its receive count)` (30 s, 90 s, 270 s, 810 s, 900 s), so it comes back in
+  seconds to minutes; after the queue's maxReceiveCount (5) SQS moves it to the dead-letter
+  queue, about 35 minutes after the upload.
+- An invalid or too large file, or an object version that cannot be read (gone for good,
+  refused), is permanent: recorded, notified, not retried. The size is checked before the body
+  is read, and the body is read with a bound (lambda_handler/reading.py). A body that is not an
+  S3 event is logged and dropped (it never will be).
 - A duplicate delivery (same object version, same ingestion id) changes nothing and notifies
   once: the record says whether the notification went out (claimed, then marked after publish).
 
@@ -23,7 +27,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from festival_cli.aws_errors import AWS_ERRORS, error_code, is_missing
+from festival_cli.aws_errors import AWS_ERRORS
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.records import Ingestion
@@ -33,12 +37,14 @@ from festival_cli.core.upload_contract import (
     TOKEN_METADATA,
     UPLOAD_PREFIX,
     ingestion_id_for,
+    retry_delay,
     wants_merge,
 )
 from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 from lambda_handler.notify import message_for
 from lambda_handler.notify_once import NotifyOnce
+from lambda_handler.reading import Unreadable, read_upload
 
 log = logging.getLogger("festival.pipeline")
 log.setLevel(logging.INFO)
@@ -60,13 +66,16 @@ class Pipeline:
     """The function's work, with its clients and settings held (and injectable)."""
 
     def __init__(self, s3: Any, sns: Any, store: DynamoStore, topic_arn: str,
-                 prefix: str = UPLOAD_PREFIX, once: NotifyOnce | None = None) -> None:
+                 prefix: str = UPLOAD_PREFIX, once: NotifyOnce | None = None, *,
+                 sqs: Any = None, queue_url: str | None = None) -> None:
         self.s3 = s3
         self.sns = sns
         self.store = store
         self.topic_arn = topic_arn
         self.prefix = prefix
         self.once = NotifyOnce.of(store) if once is None else once
+        self.sqs = sqs  # with queue_url: sets a failed message's visibility (the backoff)
+        self.queue_url = queue_url
 
     @classmethod
     def from_environment(cls) -> Pipeline:
@@ -77,16 +86,38 @@ class Pipeline:
                             _setting("FESTIVAL_INGESTIONS_TABLE"))
         return cls(session.client("s3"), session.client("sns"), store,
                    _setting("FESTIVAL_TOPIC_ARN"),
-                   os.environ.get("FESTIVAL_UPLOAD_PREFIX") or UPLOAD_PREFIX)
+                   os.environ.get("FESTIVAL_UPLOAD_PREFIX") or UPLOAD_PREFIX,
+                   sqs=session.client("sqs"), queue_url=_setting("FESTIVAL_QUEUE_URL"))
 
     # -- the batch -------------------------------------------------------------------------
     def process(self, event: dict[str, Any]) -> dict[str, Any]:
-        """The partial batch response: the messages to retry."""
+        """The partial batch response: the messages to retry (each made visible again after
+        its backoff)."""
         failures = []
         for message in event.get("Records", []):
             if not self.process_message(message):
                 failures.append({"itemIdentifier": message["messageId"]})
+                self._back_off(message)
         return {"batchItemFailures": failures}
+
+    def _back_off(self, message: dict[str, Any]) -> None:
+        """Make a failed message visible again after retry_delay(its receive count), instead of
+        the queue's visibility timeout. Best effort: without it the message still comes back."""
+        receipt = message.get("receiptHandle")
+        if self.sqs is None or not self.queue_url or not receipt:
+            return
+        attributes = message.get("attributes") or {}
+        try:
+            count = int(attributes.get("ApproximateReceiveCount", 1))
+        except (TypeError, ValueError):
+            count = 1
+        delay = retry_delay(count)
+        try:
+            self.sqs.change_message_visibility(QueueUrl=self.queue_url, ReceiptHandle=receipt,
+                                               VisibilityTimeout=delay)
+        except AWS_ERRORS as exc:
+            log.warning("could not delay the retry of message %s by %d s: %s",
+                        message.get("messageId"), delay, exc)
 
     def process_message(self, message: dict[str, Any]) -> bool:
         """Handle one SQS message; False when it must be retried."""
@@ -119,29 +150,27 @@ class Pipeline:
         name = obj.key[len(self.prefix):]
         fallback_id = ingestion_id_for(obj.bucket, obj.key, obj.token)
         try:
-            response = self.s3.get_object(
-                Bucket=obj.bucket, Key=obj.key,
-                **({"VersionId": obj.version_id} if obj.version_id else {}))
-            data = response["Body"].read()
-        except AWS_ERRORS as exc:
-            if is_missing(exc):
-                return self._gone(obj, name, fallback_id)
-            # Access denied, throttled, 5xx, no answer: retried; a lasting cause ends in the DLQ.
+            upload = read_upload(self.s3, obj, MAX_FILE_BYTES)
+        except Unreadable as exc:
+            if exc.permanent:
+                return self._unreadable(obj.key, name, fallback_id, exc.reason)
+            # Throttled, 5xx, a dropped connection: retried; a lasting cause ends in the DLQ.
             return FileResult(obj.key, "retry", retry=True, ingestion_id=fallback_id,
-                              detail={"error": f"get_object: {error_code(exc) or exc}"})
-
-        metadata = {k.lower(): v for k, v in response.get("Metadata", {}).items()}
-        token = metadata.get(TOKEN_METADATA)
+                              detail={"error": exc.reason})
+        token = upload.metadata.get(TOKEN_METADATA)
         ingestion_id = ingestion_id_for(obj.bucket, obj.key, token) if token else fallback_id
-        return self._ingest(obj, name, data, ingestion_id, merge=wants_merge(metadata))
+        return self._ingest(obj, name, upload.data, ingestion_id,
+                            merge=wants_merge(upload.metadata), size=upload.size)
 
-    def _ingest(self, obj: ObjectCreated, name: str, data: bytes, ingestion_id: str, *,
-                merge: bool) -> FileResult:
+    def _ingest(self, obj: ObjectCreated, name: str, data: bytes | None, ingestion_id: str, *,
+                merge: bool, size: int) -> FileResult:
         result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
-                            detail={"merge": merge, "bytes": len(data)})
+                            detail={"merge": merge, "bytes": size})
         try:
-            outcome = ingest(self.store, data, name, merge=merge, ingestion_id=ingestion_id,
-                             max_sets=MAX_SETS_PER_FILE, max_bytes=MAX_FILE_BYTES)
+            # data None: larger than the limit, never read; rejected for its size.
+            outcome = ingest(self.store, data or b"", name, merge=merge,
+                             ingestion_id=ingestion_id, max_sets=MAX_SETS_PER_FILE,
+                             max_bytes=MAX_FILE_BYTES, size=None if data is not None else size)
         except TransientStoreError as exc:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)
@@ -173,16 +202,15 @@ class Pipeline:
         except FestivalError:
             log.exception("could not record the failure of %s", ingestion_id)
 
-    def _gone(self, obj: ObjectCreated, name: str, ingestion_id: str) -> FileResult:
-        """The object was deleted before it could be read: a permanent failure, notified."""
-        result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
-                            detail={"error": "object gone"})
+    def _unreadable(self, key: str, name: str, ingestion_id: str, reason: str) -> FileResult:
+        """The object version cannot be read, and never will be: a permanent failure, notified
+        (its record under the version's id: its metadata, and so its upload token, is
+        unreadable too; `festival upload` follows that id as well)."""
+        result = FileResult(key, "failed", ingestion_id=ingestion_id, detail={"error": reason})
         record = Ingestion(id=ingestion_id, file=name)
         try:
             if self.store.create_ingestion(record):
-                self.store.save_ingestion(record.finish("failed", errors=[
-                    f"{name}: the object s3://{obj.bucket}/{obj.key} was deleted before it "
-                    "could be read; nothing was written. Upload the file again."]))
+                self.store.save_ingestion(record.finish("failed", errors=[f"{name}: {reason}"]))
             else:
                 result.outcome = "duplicate"
         except FestivalError as exc:

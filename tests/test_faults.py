@@ -191,8 +191,15 @@ def _duplicate_event(world: World) -> None:
     world.sqs.delete_message(QueueUrl=world.queue_url, ReceiptHandle=message["ReceiptHandle"])
 
 
-def _object_gone(world: World) -> None:
+def _object_deleted(world: World) -> None:
+    """The key is deleted: a delete marker, the uploaded version still readable."""
     world.s3.delete_object(Bucket=world.bucket, Key=KEY)
+
+
+def _version_deleted_for_good(world: World) -> None:
+    for version in world.s3.list_object_versions(Bucket=world.bucket)["Versions"]:
+        world.s3.delete_object(Bucket=world.bucket, Key=version["Key"],
+                               VersionId=version["VersionId"])
 
 
 def _sns_fails_once(world: World, monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Pipeline]:
@@ -210,15 +217,16 @@ def _sns_fails_once(world: World, monkeypatch: pytest.MonkeyPatch) -> Callable[[
     return lambda attempt: _pipeline(world)
 
 
-def _s3_refuses_always(world: World,
-                       monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Pipeline]:
-    """A lasting fault (the function's role lost s3:GetObject): every delivery fails."""
+def _s3_unavailable_always(world: World,
+                           monkeypatch: pytest.MonkeyPatch) -> Callable[[int], Pipeline]:
+    """A lasting passing fault (S3 answers 503 Slow Down for as long as it lasts): every
+    delivery fails and is retried."""
 
-    def denied(**kwargs: Any) -> Any:
-        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"},
-                           "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject")
+    def slow_down(**kwargs: Any) -> Any:
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "Please reduce your rate"},
+                           "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject")
 
-    monkeypatch.setattr(world.s3, "get_object", denied)
+    monkeypatch.setattr(world.s3, "get_object", slow_down)
     return lambda attempt: _pipeline(world)
 
 
@@ -236,16 +244,19 @@ FAULTS = [
     Fault("duplicate events",
           "the second delivery finds the finished record: nothing written, not notified again",
           FIRST, _clean, after_put=_duplicate_event),
-    Fault("the object gone before processing",
-          "recorded as failed (nothing to read), notified, not retried",
-          FIRST, _clean, after_put=_object_gone, stored="nothing"),
+    Fault("the upload deleted before processing",
+          "the bucket is versioned: the uploaded version is read and ingested as uploaded",
+          FIRST, _clean, after_put=_object_deleted),
+    Fault("the upload's version deleted for good before processing",
+          "recorded as failed (nothing to read, with the reason), notified, not retried",
+          FIRST, _clean, after_put=_version_deleted_for_good, stored="nothing"),
     Fault("SNS failing",
           "the data is written; the message is retried and the retry only notifies",
           FIRST, _sns_fails_once, min_rounds=2),
     Fault("a lasting fault: dead-letter queue after maxReceiveCount",
           f"received {MAX_RECEIVES} times, then moved to the dead-letter queue (its alarm "
           "notifies); redriven once fixed, it is ingested",
-          FIRST, _s3_refuses_always, notifications=0, dead_lettered=1, stored="nothing",
+          FIRST, _s3_unavailable_always, notifications=0, dead_lettered=1, stored="nothing",
           min_rounds=MAX_RECEIVES),
 ]
 
@@ -292,7 +303,7 @@ def test_a_dead_lettered_upload_redriven_after_the_fix_is_ingested_once(
     world.receive()
     world.put(KEY, _document(FIRST))
     with monkeypatch.context() as broken:
-        dead = deliver_until_empty(world, _s3_refuses_always(world, broken)).dead_letters
+        dead = deliver_until_empty(world, _s3_unavailable_always(world, broken)).dead_letters
     assert len(dead) == 1 and _items(world) == 0
     # Fixed: the operator redrives the dead letter to the queue.
     world.sqs.send_message(QueueUrl=world.queue_url, MessageBody=dead[0]["Body"])

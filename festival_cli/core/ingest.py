@@ -40,6 +40,7 @@ def ingest(
     progress: Progress | None = None,
     max_sets: int | None = None,
     max_bytes: int | None = None,
+    size: int | None = None,
 ) -> Outcome:
     """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
 
@@ -47,7 +48,8 @@ def ingest(
     after recording `failed`. With an `ingestion_id` already recorded as finished, nothing is
     done again: the outcome is marked `duplicate` (at-least-once delivery is safe).
     A file of more than `max_sets` sets, or `max_bytes` bytes (not even parsed), is rejected
-    (the pipeline's limits; none locally).
+    (the pipeline's limits; none locally). `size` is the file's size when `data` was not read
+    because of it (the pipeline knows an object's size before reading it).
     """
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
     if ingestion_id is None:
@@ -60,7 +62,7 @@ def ingest(
             return Outcome(record=existing, report=Report(source, None), duplicate=True)
         # A pending record: an earlier attempt died midway. Applying the plan again is safe.
 
-    too_large = file_size_problems(len(data), max_bytes)
+    too_large = file_size_problems(len(data) if size is None else size, max_bytes)
     report = Report(source, None, errors=too_large) if too_large else check_lineup(
         data, source, strict=strict, shown=PROBLEMS_CAP)
     counts = {"performances": report.count}

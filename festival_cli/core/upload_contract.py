@@ -42,6 +42,13 @@ def ingestion_id_for(bucket: str, key: str, token: str) -> str:
     return digest[:16]
 
 
+def version_token(version_id: str) -> str:
+    """What stands for the upload token when an object's metadata cannot be read (it was
+    deleted for good, or S3 refuses it): its version id. `festival upload` follows this id too,
+    so it sees such a failure at once rather than waiting for its timeout."""
+    return f"version:{version_id}"
+
+
 def wants_merge(metadata: Mapping[str, str]) -> bool:
     """Does the object's user metadata ask for a merge?"""
     return metadata.get(MERGE_METADATA, "").strip().lower() in {"true", "1", "yes"}
@@ -85,3 +92,26 @@ def file_size_problems(size: int, limit: int | None = MAX_FILE_BYTES) -> list[Pr
             ),
         )
     ]
+
+
+# -- retries -------------------------------------------------------------------------------
+# A message whose ingestion failed for a passing reason (a date held by another ingestion,
+# throttling beyond the in-call retries, SNS unavailable) is made visible again after
+# retry_delay(its receive count): 30 s, 90 s, 270 s, 810 s, then 900 s (the cap), instead of
+# the queue's 30-minute visibility timeout. Five receives (the queue's maxReceiveCount) thus
+# end in the dead-letter queue about 35 minutes after the upload, not 2.5 hours.
+RETRY_BASE_SECONDS = 30
+RETRY_FACTOR = 3
+RETRY_CAP_SECONDS = 900
+MAX_RECEIVES = 5
+
+# How long `festival upload` follows an ingestion by default: the first run and the first two
+# retries (30 s + 90 s) with time to spare for each run (a typical retry: a date that another
+# ingestion was revising).
+UPLOAD_WAIT_SECONDS = 300.0
+
+
+def retry_delay(receive_count: int) -> int:
+    """Seconds until a failed message is delivered again, after its `receive_count`-th receive."""
+    exponent = max(receive_count, 1) - 1
+    return min(RETRY_CAP_SECONDS, RETRY_BASE_SECONDS * RETRY_FACTOR ** min(exponent, 10))

@@ -9,6 +9,7 @@ from festival_cli.core.plan import Plan
 from festival_cli.core.problems import Problem
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
+from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 
 
 @dataclass(frozen=True)
@@ -50,7 +51,7 @@ class Target(Protocol):
         merge: bool = False,
         strict: bool = False,
         wait: bool = True,
-        timeout: float = 300.0,
+        timeout: float = UPLOAD_WAIT_SECONDS,
         progress: Progress | None = None,
     ) -> UploadResult: ...
 

@@ -13,6 +13,7 @@ from festival_cli.core.errors import StoreError
 from festival_cli.core.problems import SHOWN, Problem
 from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
+from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.targets.base import StatusReport, UploadResult
 
@@ -70,7 +71,7 @@ class LocalTarget:
         merge: bool = False,
         strict: bool = False,
         wait: bool = True,
-        timeout: float = 300.0,
+        timeout: float = UPLOAD_WAIT_SECONDS,
         progress: Progress | None = None,
     ) -> UploadResult:
         """Ingest now, in this process (`wait` and `timeout` only matter for a stack).

@@ -31,10 +31,12 @@ from festival_cli.core.store import Progress, Store
 from festival_cli.core.upload_contract import (
     UPLOAD_PREFIX,
     UPLOAD_SUFFIX,
+    UPLOAD_WAIT_SECONDS,
     file_size_problems,
     ingestion_id_for,
     size_problems,
     upload_metadata,
+    version_token,
 )
 from festival_cli.stores.dynamodb import DynamoStore
 from festival_cli.targets.base import StatusReport, UploadResult
@@ -130,7 +132,7 @@ class StackTarget:
         merge: bool = False,
         strict: bool = False,
         wait: bool = True,
-        timeout: float = 300.0,
+        timeout: float = UPLOAD_WAIT_SECONDS,
         progress: Progress | None = None,
     ) -> UploadResult:
         """Validate here, put the file under the upload prefix, and follow its ingestion."""
@@ -144,13 +146,17 @@ class StackTarget:
         name = object_name(source)
         key = UPLOAD_PREFIX + name
         token = uuid.uuid4().hex
-        self._put(key, data, upload_metadata(token, merge=merge), source)
+        version = self._put(key, data, upload_metadata(token, merge=merge), source)
         ingestion_id = ingestion_id_for(self.outputs.BucketName, key, token)
         if not wait:
             pending = Ingestion(id=ingestion_id, file=name, merge=merge)
             return UploadResult(record=pending, warnings=list(report.warnings), waited=False,
                                 warning_counts=report.warning_rules)
-        record = self._follow(ingestion_id, name, timeout)
+        # The function records under the version's id when it cannot read the metadata.
+        unread = (ingestion_id_for(self.outputs.BucketName, key, version_token(version))
+                  if version else None)
+        record = self._follow(ingestion_id, name, timeout, unread)
+        ingestion_id = record.id
         if record.state != "succeeded":
             lines = "".join(f"\n  {line}" for line in record.errors)
             if record.state == "rejected":
@@ -165,18 +171,25 @@ class StackTarget:
         return UploadResult(record=record, warnings=list(report.warnings),
                             warning_counts=report.warning_rules)
 
-    def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> None:
+    def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> str | None:
+        """Put the object; its version id (None in an unversioned bucket)."""
         where = f"s3://{self.outputs.BucketName}/{key}"
         with translated(f"could not upload {source} to {where}", StackError):
-            self.aws.client("s3").put_object(
+            response = self.aws.client("s3").put_object(
                 Bucket=self.outputs.BucketName, Key=key, Body=data,
                 ContentType="application/json", Metadata=metadata)
+        version = response.get("VersionId")
+        return str(version) if version and version != "null" else None
 
-    def _follow(self, ingestion_id: str, name: str, timeout: float) -> Ingestion:
-        """Poll the ingestion record until it is final, or raise after `timeout` seconds."""
+    def _follow(self, ingestion_id: str, name: str, timeout: float,
+                unread: str | None = None) -> Ingestion:
+        """Poll the ingestion record until it is final, or raise after `timeout` seconds.
+        `unread`: the id the function records under if it cannot read the object's metadata."""
         deadline = self.clock() + timeout
         while True:
             record = self.store.get_ingestion(ingestion_id)
+            if record is None and unread is not None:
+                record = self.store.get_ingestion(unread)
             if record is not None and record.done:
                 return record
             remaining = deadline - self.clock()

@@ -8,6 +8,7 @@ the Lambda event, and read back the table, the ingestion records and the SNS mes
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import Counter
 from collections.abc import Iterator
@@ -99,6 +100,9 @@ class World:
         world.s3.create_bucket(
             Bucket=world.bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
+        # Versioned, as the template makes it (moto's CloudFormation skips that property).
+        world.s3.put_bucket_versioning(Bucket=world.bucket,
+                                       VersioningConfiguration={"Status": "Enabled"})
         world.dlq_url = world.sqs.create_queue(QueueName="festival-dlq")["QueueUrl"]
         dlq_arn = world.sqs.get_queue_attributes(
             QueueUrl=world.dlq_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
@@ -185,14 +189,41 @@ class World:
         return [(subject, message) for _id, message, subject, *_ in topic.sent_notifications]
 
 
+# S3's sequencers: hex, growing with each event of a key (18 digits in AWS's examples).
+_SEQUENCE = itertools.count(0x0055AED6DCD9028100)
+
+
+def s3_event_as_aws_builds_it(event_name: str, bucket: Any, key: Any,
+                              notification_id: str) -> dict[str, Any]:
+    """moto's S3 event, completed as S3 builds it: the `versionId` of the new version (in a
+    versioned bucket) and a `sequencer` that orders the events of one key; moto sends neither."""
+    event = _MOTO_S3_EVENT(event_name, bucket, key, notification_id)
+    obj = event["Records"][0]["s3"]["object"]
+    obj["sequencer"] = f"{next(_SEQUENCE):018X}"
+    if bucket.is_versioned:
+        obj["versionId"] = key.version_id
+    return event
+
+
+def _original_s3_event() -> Any:
+    from moto.s3 import notifications
+
+    return notifications._get_s3_event
+
+
+_MOTO_S3_EVENT = _original_s3_event()
+
+
 @contextmanager
 def fake_aws(env: pytest.MonkeyPatch) -> Iterator[None]:
     """moto for every service, with fake credentials and region and the machine's own AWS
-    configuration hidden, set through `env` (a test's own monkeypatch undoes it in order)."""
+    configuration hidden, set through `env` (a test's own monkeypatch undoes it in order).
+    S3 events carry the `versionId` and `sequencer` that S3 puts in them."""
     for name in CLEARED_ENVIRONMENT:
         env.delenv(name, raising=False)
     for name, value in FAKE_ENVIRONMENT.items():
         env.setenv(name, value)
+    env.setattr("moto.s3.notifications._get_s3_event", s3_event_as_aws_builds_it)
     with mock_aws():
         yield
 

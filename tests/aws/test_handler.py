@@ -279,16 +279,66 @@ def test_a_throttled_ingestion_stays_pending_and_its_retry_succeeds(
     assert (the_record(pipeline).state, len(world.notifications())) == ("succeeded", 1)
 
 
-def test_an_object_deleted_before_processing_fails_permanently_and_notifies(
+# -- deleted uploads (the bucket is versioned, as the template makes it) -------------------
+def test_an_upload_deleted_before_it_is_ingested_is_still_ingested(
     world: World, pipeline: Pipeline
 ) -> None:
+    """Deleting the key leaves a delete marker: the uploaded version is read and ingested."""
     event = deliver(world)
     world.s3.delete_object(Bucket=world.bucket, Key="uploads/lineup.json")
     assert handler(event, None) == {"batchItemFailures": []}
+    assert (the_record(pipeline).state, stored(pipeline)) == ("succeeded", [AURORA, BRASS])
+
+
+def test_a_version_deleted_for_good_fails_with_its_reason_and_is_not_retried(
+    world: World, pipeline: Pipeline
+) -> None:
+    version = world.put("uploads/lineup.json", LINEUP)["VersionId"]
+    event = world.upload_events()
+    world.s3.delete_object(Bucket=world.bucket, Key="uploads/lineup.json", VersionId=version)
+    assert handler(event, None) == {"batchItemFailures": []}
     record_ = the_record(pipeline)
-    assert record_.state == "failed" and "was deleted before it could be read" in record_.errors[0]
-    [(subject, _body)] = world.notifications()
-    assert subject == "festival: lineup.json failed"
+    assert record_.state == "failed" and "no longer exists" in record_.errors[0]
+    assert "nothing was written" in record_.errors[0]
+    assert [subject for subject, _ in world.notifications()] == ["festival: lineup.json failed"]
+    assert handler(event, None) == {"batchItemFailures": []}  # redelivered: a duplicate
+    assert len(world.notifications()) == 1
+
+
+def refuse(world: World, operations: tuple[str, ...] = ("get_object", "head_object")) -> None:
+    """S3 answering 403, as it does for a version gone for good to a reader without
+    ListBucket (or when a bucket or key policy denies)."""
+    def forbidden(**_: Any) -> Any:
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "Access Denied"},
+                           "ResponseMetadata": {"HTTPStatusCode": 403}}, "GetObject")
+
+    for name in operations:
+        setattr(world.s3, name, forbidden)
+
+
+def test_a_version_s3_refuses_to_show_fails_with_its_reason_not_a_retry_loop(
+    world: World, pipeline: Pipeline
+) -> None:
+    event = deliver(world)
+    refuse(world)
+    assert handler(event, None) == {"batchItemFailures": []}
+    record_ = the_record(pipeline)
+    assert record_.state == "failed"
+    assert "S3 refused to let the function read" in record_.errors[0]
+    assert "AccessDenied" in record_.errors[0]
+    assert [subject for subject, _ in world.notifications()] == ["festival: lineup.json failed"]
+
+
+def test_a_throttled_read_is_retried(world: World, pipeline: Pipeline) -> None:
+    event = deliver(world)
+
+    def slow_down(**_: Any) -> Any:
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "Please reduce"},
+                           "ResponseMetadata": {"HTTPStatusCode": 503}}, "GetObject")
+
+    world.s3.get_object = slow_down
+    assert len(handler(event, None)["batchItemFailures"]) == 1
+    assert world.notifications() == []
 
 
 def test_a_failed_publish_retries_the_message_and_notifies_once_on_the_retry(
@@ -414,6 +464,7 @@ def test_the_handler_builds_its_clients_from_the_environment_on_first_call(
     monkeypatch.setenv("FESTIVAL_TABLE", world.table)
     monkeypatch.setenv("FESTIVAL_INGESTIONS_TABLE", world.ingestions_table)
     monkeypatch.setenv("FESTIVAL_TOPIC_ARN", world.topic_arn)
+    monkeypatch.setenv("FESTIVAL_QUEUE_URL", world.queue_url)
     try:
         assert module.handler(deliver(world), None) == {"batchItemFailures": []}
         assert module._pipeline is not None

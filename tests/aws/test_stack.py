@@ -183,6 +183,24 @@ def test_an_upload_that_fails_in_the_pipeline_raises(world: World, pipeline: Pip
         target(world, time).upload(LINEUP, "lineup.json")
 
 
+def test_an_upload_the_function_cannot_read_fails_at_once_not_at_the_timeout(
+    world: World, pipeline: Pipeline
+) -> None:
+    """Its metadata (the upload token) unreadable, the function records under the version id;
+    festival upload follows that id too."""
+    def delete_for_good_then_run() -> None:
+        for version in world.s3.list_object_versions(Bucket=world.bucket)["Versions"]:
+            world.s3.delete_object(Bucket=world.bucket, Key=version["Key"],
+                                   VersionId=version["VersionId"])
+        run_function(world)
+
+    time = FakeTime(during_sleep=delete_for_good_then_run)
+    with pytest.raises(IngestionFailed, match=r"lineup.json failed in the pipeline .*\n"
+                       r"  lineup.json: the object .* no longer exists \(NoSuchVersion\)"):
+        target(world, time).upload(LINEUP, "lineup.json", timeout=60)
+    assert sum(time.sleeps) == 2.0
+
+
 def test_an_upload_that_does_not_finish_in_time_says_how_to_follow_it(world: World) -> None:
     time = FakeTime()
     stack = target(world, time)

@@ -389,6 +389,7 @@ def test_the_function_environment_names_its_resources() -> None:
         "FESTIVAL_INGESTIONS_TABLE": "IngestionsTable",
         "FESTIVAL_TOPIC_ARN": "NotificationTopic",
         "FESTIVAL_UPLOAD_PREFIX": UPLOAD_PREFIX,
+        "FESTIVAL_QUEUE_URL": "IngestQueue",
     }
 
 

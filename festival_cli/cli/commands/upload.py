@@ -20,6 +20,7 @@ import typer
 from festival_cli.cli.console import answer, plain
 from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
+from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
@@ -67,7 +68,8 @@ def command(
         "its ingestion (festival status shows how it ends).")] = False,
     timeout: Annotated[float, typer.Option(
         "--timeout", metavar="SECONDS", min=1,
-        help="Stack only: how long to wait for each ingestion.")] = 300.0,
+        help="Stack only: how long to wait for each ingestion (long enough for its first "
+        "two retries).")] = UPLOAD_WAIT_SECONDS,
     stack: StackOption = None,
     db: DbOption = None,
 ) -> None:
