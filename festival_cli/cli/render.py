@@ -8,15 +8,14 @@ Plain aligned text replaces Rich when stdout is not a terminal or NO_COLOR is se
 from __future__ import annotations
 
 import csv
-import sys
-import unicodedata
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from festival_cli.cli.console import answer, message, plain, to_json
+from festival_cli.cli.console import answer, message, to_json
+from festival_cli.cli.tables import table
 
 if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as little as it can
     from festival_cli.core.model import Performance
@@ -29,52 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover - types only: the JSON path imports as lit
 
 FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
 HEADERS = ("Performer", "Stage", "Date", "Start", "End", "Popularity")
-NUMERIC = frozenset({"Popularity", "Sets", "Added", "Updated", "Removed", "Unchanged"})
 
-
-
-# -- tables, for people ------------------------------------------------------------------------
-
-
-def text_width(text: str) -> int:
-    """Terminal columns of `text` (wide East Asian characters take two)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-def plain_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
-                numeric: Collection[str] = NUMERIC) -> str:
-    """Columns aligned with spaces, the `numeric` ones to the right: readable, and easy to cut
-    or awk."""
-    widths = [text_width(h) for h in headers]
-    for row in rows:
-        widths = [max(w, text_width(cell)) for w, cell in zip(widths, row, strict=True)]
-
-    def line(cells: Sequence[str]) -> str:
-        padded = []
-        for header, width, cell in zip(headers, widths, cells, strict=True):
-            gap = " " * (width - text_width(cell))
-            padded.append(gap + cell if header in numeric else cell + gap)
-        return "  ".join(padded).rstrip()
-
-    return "\n".join([line(headers), *(line(row) for row in rows)]) + "\n"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
-          title: str | None = None) -> None:
-    """A table on stdout: Rich on a terminal, plain aligned text when piped or NO_COLOR."""
-    if plain(sys.stdout):
-        answer(plain_table(headers, rows))
-        return
-    from rich.table import Table
-
-    from festival_cli.cli.console import out
-
-    grid = Table(title=title, title_justify="left", header_style="bold")
-    for header in headers:
-        grid.add_column(header, justify="right" if header in NUMERIC else "left")
-    for row in rows:
-        grid.add_row(*row)
-    out().print(grid)
 
 
 # -- performances ------------------------------------------------------------------------------
@@ -130,7 +84,7 @@ def performances_csv(sets: Sequence[Performance]) -> str:
 def performances_table(sets: Sequence[Performance]) -> None:
     rows = [(p.performer, p.stage, p.date, p.start, p.end,
              "" if p.popularity is None else str(p.popularity)) for p in sets]
-    table(HEADERS, rows)
+    table(HEADERS, rows, blocks=True)
 
 
 # -- a plan of changes -------------------------------------------------------------------------
@@ -233,12 +187,13 @@ def warnings(problems: Sequence[Problem], source: str,
 # -- status ------------------------------------------------------------------------------------
 
 
-def _when(stamp: str | None) -> str:
+def _when(stamp: str | None, *, seconds: bool = True) -> str:
     """An ISO UTC time as local `2026-11-25 11:43:25` (as written when it cannot be parsed)."""
     if not stamp:
         return "—"
     try:
-        return datetime.fromisoformat(stamp).astimezone().strftime("%Y-%m-%d %H:%M:%S")
+        return datetime.fromisoformat(stamp).astimezone().strftime(
+            "%Y-%m-%d %H:%M:%S" if seconds else "%Y-%m-%d %H:%M")
     except ValueError:
         return stamp
 
@@ -254,22 +209,25 @@ def duration(record: Ingestion) -> str:
     return f"{seconds:.1f} s"
 
 
-STATUS_HEADERS = ("Id", "File", "State", "Sets", "Added", "Updated", "Removed", "Unchanged",
-                  "Started", "Duration")
+STATUS_HEADERS = ("Id", "File", "State", "Sets", "Started", "Duration")
+# When the table is too wide, these go first, in this order: the file and state never do.
+STATUS_DROPPABLE = ("Duration", "Started", "Id", "Sets")
 
 
-def _count(record: Ingestion, name: str) -> str:
-    value = record.counts.get(name)
-    return "" if value is None else str(value)
+def sets_text(record: Ingestion) -> str:
+    """`+76 ~0 -0 =0` (added, updated, removed, unchanged), or the file's count of sets when
+    nothing was written (`12 sets`)."""
+    counts = record.counts
+    if "added" in counts:
+        return " ".join(f"{sign}{counts.get(name, 0):,}" for sign, name in (
+            ("+", "added"), ("~", "updated"), ("-", "removed"), ("=", "unchanged")))
+    total = counts.get("performances")
+    return "" if total is None else f"{total:,} set{'s' if total != 1 else ''}"
 
 
 def status_rows(report: StatusReport) -> list[tuple[str, ...]]:
-    return [
-        (r.id, r.file, r.state, _count(r, "performances"), _count(r, "added"),
-         _count(r, "updated"), _count(r, "removed"), _count(r, "unchanged"), _when(r.started),
-         duration(r))
-        for r in report.ingestions
-    ]
+    return [(r.id, r.file, r.state, sets_text(r), _when(r.started, seconds=False), duration(r))
+            for r in report.ingestions]
 
 
 def health_lines(report: StatusReport) -> list[str]:
@@ -297,7 +255,7 @@ def status_table(report: StatusReport) -> None:
     if not report.ingestions:
         message("no ingestions yet: festival upload FILE")
         return
-    table(STATUS_HEADERS, status_rows(report))
+    table(STATUS_HEADERS, status_rows(report), droppable=STATUS_DROPPABLE)
 
 
 def ingestion_detail(record: Ingestion) -> str:

@@ -131,7 +131,7 @@ def _notes(result: Estimate) -> list[str]:
 
 
 def render_plain(result: Estimate) -> str:
-    from festival_cli.cli.render import plain_table
+    from festival_cli.cli.tables import plain_table
 
     rows = [*_rows(result),
             ("total", "", "", _usd(result.total), _usd(result.total_after_free_tier))]
