@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.wait import WebDriverWait
@@ -81,3 +82,25 @@ def test_sets_overlapping_on_one_stage_share_its_column_side_by_side(
             "return [r.left, r.right]", s["title"]) for s in shown(browser)}
     assert box["Long"][1] <= box["Inside"][0], box  # side by side
     assert box["After"] == [box["Long"][0], box["Inside"][1]], box  # alone again: whole width
+
+
+def test_a_zone_the_feed_cannot_name_is_shown_by_its_offsets(
+        browser: Any, tmp_path: Path) -> None:
+    """c3voc's pattern for `time_zone_name` refuses `Etc/GMT+7` (UTC-7), so the feed carries
+    only offsets: the page still shows festival time, not the visitor's (New York)."""
+    lineup = tmp_path / "west.json"
+    lineup.write_text(json.dumps({"festival": "West", "timezone": "Etc/GMT+7",
+                                  "performances": [
+        {"performer": "Dusk", "stage": "Main", "date": FRIDAY, "start": "19:00", "end": "20:00"},
+        {"performer": "Late", "stage": "Main", "date": "2026-07-11", "start": "01:00",
+         "end": "02:00"}]}))
+    schedule = publish(lineup, tmp_path / "site", tmp_path / "festival.db")
+    assert "time_zone_name" not in schedule["schedule"]["conference"]
+    with serve(tmp_path / "site") as url:
+        open_page(browser, url + "?now=" + quote("2026-07-10T19:30:00-07:00"))
+        assert browser.find_element(By.ID, "now-clock").text == "Festival time: Fri 19:30"
+        hours = browser.execute_script(
+            "return [...document.querySelectorAll('.day:not([hidden]) .times li')]"
+            ".map(li => li.textContent)")
+        assert hours[0] == "19:00" and hours[-1] == "01:00", hours
+        assert [s["title"] for s in shown(browser)] == ["Dusk", "Late"]

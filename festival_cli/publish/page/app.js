@@ -89,22 +89,29 @@
     const order = [...sets.values()].sort((a, b) => a.start - b.start);
     return {
       title: conf.title || 'Timetable', acronym: conf.acronym || conf.title || 'festival',
-      version: raw.schedule.version || '', zone: conf.time_zone_name || null, days, sets,
+      version: raw.schedule.version || '', zone: knownZone(conf.time_zone_name), days, sets,
       order,
     };
   }
 
-  function formatter(options) {
+  // Times are shown in the feed's `time_zone_name`; where it has none (or this browser does
+  // not know it), an instant is shifted by the UTC offset of its festival day and shown as UTC.
+  function knownZone(zone) {
     try {
-      return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: F.zone || 'UTC' });
+      return zone ? new Intl.DateTimeFormat('en-GB', { timeZone: zone }) && zone : null;
     } catch (e) {
-      return new Intl.DateTimeFormat('en-GB', { ...options, timeZone: 'UTC' });
+      return null;
     }
   }
+  const formatter = (options) => new Intl.DateTimeFormat('en-GB',
+    { ...options, timeZone: F.zone || 'UTC' });
   let fmtClock = null;
   let fmtWhen = null;
-  // Without a known zone the first day's offset stands in for it (shifted to UTC first).
-  const zoned = (ms) => (F.zone ? ms : ms + (F.days[0] ? F.days[0].off : 0) * MIN);
+  function offsetAt(ms) {
+    const day = F.days.find((d) => ms < d.end) || F.days[F.days.length - 1];
+    return day ? day.off : 0;
+  }
+  const zoned = (ms) => (F.zone ? ms : ms + offsetAt(ms) * MIN);
   const clockLabel = (ms) => fmtClock.format(zoned(ms));
   const whenLabel = (ms) => fmtWhen.format(zoned(ms));
   const dateLabel = (date, long) => new Intl.DateTimeFormat('en-GB', long
