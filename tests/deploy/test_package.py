@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from festival_cli.aws.package import ZIP_EPOCH, Package, build_package, source_root
+from festival_cli.aws.package import ZIP_EPOCH, Package, build_package, own_size, source_root
 from festival_cli.core.errors import DeployError
 
 FORBIDDEN_IMPORTS = {"typer", "rich", "click"}
@@ -63,12 +63,52 @@ def test_holds_nothing_of_the_cli(real: Package, excluded: str) -> None:
 def test_no_packaged_source_imports_typer_rich_or_click(real: Package) -> None:
     archive = zipfile.ZipFile(io.BytesIO(real.data))
     offenders = {name: imported_modules(archive.read(name).decode()) & FORBIDDEN_IMPORTS
-                 for name in real.files}
+                 for name in real.files if name.endswith(".py")}
     assert {name: found for name, found in offenders.items() if found} == {}
 
 
-def test_is_under_200_kb(real: Package) -> None:
-    assert real.size < 200 * 1024
+def test_our_code_is_under_200_kb_and_tzdata_adds_under_400(real: Package) -> None:
+    assert own_size(real) < 200 * 1024
+    assert real.size < 600 * 1024
+
+
+def test_holds_the_time_zone_database(real: Package) -> None:
+    assert {"tzdata/__init__.py", "tzdata/zoneinfo/Europe/London",
+            "tzdata/zoneinfo/America/Sao_Paulo"} <= set(real.files)
+
+
+ZONED = b"""{"festival": "Riverside", "timezone": "Europe/London", "performances": [
+  {"performer": "Aurora Fields", "stage": "Main", "date": "2026-07-10",
+   "start": "18:00", "end": "19:15"}]}"""
+
+
+@pytest.mark.parametrize("with_tzdata", [True, False])
+def test_a_zoned_lineup_is_valid_in_the_package_without_system_zoneinfo(
+    real: Package, tmp_path: Path, with_tzdata: bool
+) -> None:
+    """From the unzipped package alone (-I -S: no site-packages, so no tzdata installed here),
+    with zoneinfo's search path emptied (no system zone files): the zone is still known.
+    Without the package's tzdata/ (the second case) the same file is refused."""
+    zipfile.ZipFile(io.BytesIO(real.data)).extractall(tmp_path)
+    if not with_tzdata:
+        import shutil
+
+        shutil.rmtree(tmp_path / "tzdata")
+    probe = textwrap.dedent(f"""
+        import sys, zoneinfo
+        sys.path.insert(0, {str(tmp_path)!r})
+        zoneinfo.reset_tzpath(to=[])
+        from festival_cli.core.lineup import check_lineup
+        report = check_lineup({ZONED!r}, "zoned.json")
+        print("ok" if not report.errors else report.errors[0].message)
+    """)
+    result = subprocess.run([sys.executable, "-I", "-S", "-c", probe], capture_output=True,
+                            text=True, timeout=60, env={"PYTHONTZPATH": ""})
+    assert result.returncode == 0, result.stderr
+    if with_tzdata:
+        assert result.stdout.strip() == "ok"
+    else:
+        assert "Europe/London" in result.stdout
 
 
 def test_holds_no_compiled_files(tree: Path) -> None:
