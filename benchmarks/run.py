@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import statistics
 import sys
 import tempfile
@@ -267,8 +268,33 @@ class Bench:
                       None),
         ]
 
+    def publishing(self) -> Row:
+        """festival publish of a lineup into a folder, against uploading that lineup."""
+        from tests.factories import big_lineup
+
+        sets = 1_000 if self.quick else 10_000
+        lineup = self.work / "publish-lineup.json"
+        lineup.write_text(json.dumps({
+            "festival": "Big Fest", "timezone": "Europe/London",
+            "performances": [p.to_record() for p in big_lineup(sets)]}))
+        published_db = self.work / "publish.db"
+        self.fresh("publish.db")()
+        median_process([self.festival, "upload", "--db", str(published_db), str(lineup)], 1,
+                       env=self.env, warmup=False)
+        site = self.work / "site"
+        publish = [self.festival, "publish", str(site), "--db", str(published_db)]
+        upload = [self.festival, "upload", "--db", str(self.work / "publish-upload.db"),
+                  str(lineup)]
+        # Into an empty folder each time: every file written, none found unchanged.
+        ours, base = alternated_medians(publish, upload, self.runs, env=self.env,
+                                        before_a=lambda: shutil.rmtree(site, True),
+                                        before_b=self.fresh("publish-upload.db"))
+        return ratio_row(f"festival publish DIR, {sets:,}-set lineup (local store)", ours, base,
+                         "festival upload of it", 1.0)
+
     def run(self) -> list[Row]:
         self.row("local upload", self.local_upload)
+        self.row("publish", self.publishing)
         self.row("local upload, stages clashing", self.clashing_upload)
         self.row("validation", self.validation)
         self.row("start-up", self.startup)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -158,7 +159,9 @@ def test_the_site_is_written_whole_into_a_folder(sqlite_store: SqliteStore,
         *(f.path for f in files), "keep.txt"}
     assert (out / "schedule.xml").read_bytes() == next(
         f.body for f in files if f.path == "schedule.xml")
-    assert (out / "schedule.xml").stat().st_mode & 0o777 == 0o644
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out / "schedule.xml").stat().st_mode & 0o777 == 0o644 & ~umask  # for a server
 
 
 def build_site_after(store: SqliteStore, sets: list[dict[str, Any]]) -> list[SiteFile]:
@@ -185,3 +188,18 @@ def test_another_festival_s_name_is_refused_naming_the_one_held(
     with pytest.raises(NotFoundError, match="the store holds 'Riverside Sounds 2026'"):
         build_site(sqlite_store, festival="Other Fest")
     assert build_site(sqlite_store, festival="Riverside Sounds 2026")
+
+
+def test_a_file_that_has_not_changed_is_not_written_again(sqlite_store: SqliteStore,
+                                                          tmp_path: Path) -> None:
+    files = build_site_after(sqlite_store, FIRST)
+    write_site(files, tmp_path)
+    for f in files:
+        os.utime(tmp_path / f.path, ns=(1, 1))
+    ingest(sqlite_store, document(FIRST[0], FIRST[1]), "lineup.json")  # Cobalt is cancelled
+    again = build_site(sqlite_store)
+    write_site(again, tmp_path)
+    touched = {f.path for f in again if (tmp_path / f.path).stat().st_mtime_ns != 1}
+    assert {"festival.ics", "schedule.json", "changes.atom"} <= touched
+    assert not touched & {"style.css", "app.js", "icon.svg"}  # the same bytes: left alone
+    assert touched < {f.path for f in files}

@@ -27,6 +27,7 @@ COMMANDS: dict[str, str] = {
     "query": "Find sets: by performer, by stage in a time range, by date, playing at a time, or popular.",
     "timetable": "Show a festival day as a grid: stages across, time down, each set a block from start to end.",
     "export": "Export the selected sets as a lineup file (JSON, re-importable as it is), CSV or iCalendar.",
+    "publish": "Publish the lineup as a static site: the page, c3voc schedules, calendars, a changes feed.",
     "deploy": "Create or update the AWS stack: package the function, apply a change set, print the outputs.",
     "destroy": "Delete the AWS stack with everything in it: the uploaded files, the tables and their data.",
     "cost": "Estimate the monthly AWS bill of the stack for a given volume, by service, and its limits.",

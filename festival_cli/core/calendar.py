@@ -22,9 +22,10 @@ import logging
 import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from festival_cli.core.model import MINUTES_PER_DAY, Performance
+from festival_cli.core.model import MINUTES_PER_DAY, Performance, shift_date
 
 log = logging.getLogger(__name__)
 
@@ -67,8 +68,14 @@ def to_ics(
     """The sets as one VCALENDAR (CRLF line endings). `stamp` becomes every DTSTAMP."""
     sets = sorted(performances, key=Performance.chronological)
     zone = known_zone(timezone)
-    events = [vevent(p, stamp=stamp, festival=festival, zone=zone) for p in sets]
+    dtstamp = utc_stamp(stamp)
+    events = [vevent(p, dtstamp=dtstamp, festival=festival, zone=zone) for p in sets]
     return vcalendar(events, sets, festival=festival, zone=zone)
+
+
+def utc_stamp(moment: datetime) -> str:
+    """A DTSTAMP value: `20260710T170000Z`."""
+    return moment.astimezone(UTC).strftime(_LOCAL) + "Z"
 
 
 def vcalendar(events: Iterable[str], sets: Iterable[Performance], *, festival: str | None,
@@ -81,37 +88,58 @@ def vcalendar(events: Iterable[str], sets: Iterable[Performance], *, festival: s
              "METHOD:PUBLISH"]
     if name or festival:
         lines.append(f"X-WR-CALNAME:{escape_text(name or festival or '')}")
-    spans = [(p.starts_at, p.ends_at) for p in sets]
-    if zone is not None and spans:
-        lines += vtimezone(zone, min(s for s, _ in spans), max(e for _, e in spans))
+    if zone is not None:
+        dates = [p.date for p in sets]  # in any order; the last end is at most a day later
+        if dates:
+            lines += _vtimezone(zone, int(min(dates)[:4]), int(shift_date(max(dates), 1)[:4]))
     head = "".join(fold(line) + CRLF for line in lines)
     return head + "".join(events) + "END:VCALENDAR" + CRLF
 
 
-def vevent(p: Performance, *, stamp: datetime, festival: str | None,
+def vevent(p: Performance, *, dtstamp: str, festival: str | None,
            zone: ZoneInfo | None) -> str:
-    """One set's VEVENT, folded, each line ending with CRLF (made once, put in any calendar)."""
-    when = f";TZID={_param(zone.key)}:" if zone is not None else ":"
-    details = [festival] if festival else []
-    if p.popularity is not None:
-        details.append(f"Popularity: {p.popularity}")
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{event_uid(p)}",
-        f"DTSTAMP:{stamp.astimezone(UTC).strftime(_LOCAL)}Z",
-        f"DTSTART{when}{p.starts_at.strftime(_LOCAL)}",
-        f"DTEND{when}{p.ends_at.strftime(_LOCAL)}",
-        f"SUMMARY:{escape_text(p.performer)}",
-        f"LOCATION:{escape_text(p.stage)}",
-    ]
+    """One set's VEVENT, folded, each line ending with CRLF (made once, put in any calendar).
+
+    `dtstamp` from `utc_stamp`; times are written from the set's strings (`2026-07-10`,
+    `18:00` -> `20260710T180000`): a festival's 100,000 sets need no datetime each.
+    """
+    when = _when(zone.key if zone is not None else None)
+    # Lines of fixed, short form need no folding (the longest zone name, quoted, leaves a
+    # DTSTART line under 75 octets): only the texts do.
+    end_day = p.date if p.end > p.start else shift_date(p.date, 1)
+    event = (f"BEGIN:VEVENT{CRLF}UID:{event_uid(p)}{CRLF}DTSTAMP:{dtstamp}{CRLF}"
+             f"DTSTART{when}{_local(p.date, p.start)}{CRLF}"
+             f"DTEND{when}{_local(end_day, p.end)}{CRLF}"
+             f"{fold('SUMMARY:' + escape_text(p.performer))}{CRLF}"
+             f"{_location(p.stage)}")
     if p.guid is not None:
-        lines.append(f"SEQUENCE:{p.sequence}")
+        event += f"SEQUENCE:{p.sequence}{CRLF}"
     if p.cancelled:
-        lines.append("STATUS:CANCELLED")
-    if details:
-        lines.append(f"DESCRIPTION:{escape_text(chr(10).join(details))}")
-    lines.append("END:VEVENT")
-    return "".join(fold(line) + CRLF for line in lines)
+        event += f"STATUS:CANCELLED{CRLF}"
+    return event + _description(festival, p.popularity) + "END:VEVENT" + CRLF
+
+
+@cache
+def _when(zone: str | None) -> str:
+    return f";TZID={_param(zone)}:" if zone is not None else ":"
+
+
+@lru_cache(maxsize=4096)
+def _location(stage: str) -> str:
+    return fold("LOCATION:" + escape_text(stage)) + CRLF
+
+
+@lru_cache(maxsize=4096)
+def _description(festival: str | None, popularity: int | None) -> str:
+    """The DESCRIPTION line (festival, popularity), or nothing: one per festival and score."""
+    details = [festival] if festival else []
+    if popularity is not None:
+        details.append(f"Popularity: {popularity}")
+    return fold("DESCRIPTION:" + escape_text("\n".join(details))) + CRLF if details else ""
+
+
+def _local(day: str, hhmm: str) -> str:
+    return f"{day[:4]}{day[5:7]}{day[8:]}T{hhmm[:2]}{hhmm[3:]}00"
 
 
 # -- time zones -------------------------------------------------------------------------------
@@ -122,8 +150,14 @@ def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> list[str]:
     every transition from the start of the year before `first` to the end of `last`'s year,
     each as an explicit STANDARD or DAYLIGHT component (no RRULE: valid, and exact).
     """
-    begin = datetime(first.year - 1, 1, 1, tzinfo=UTC)
-    end = datetime(last.year + 1, 1, 1, tzinfo=UTC)
+    return list(_vtimezone(zone, first.year, last.year))
+
+
+@cache
+def _vtimezone(zone: ZoneInfo, first_year: int, last_year: int) -> tuple[str, ...]:
+    """`vtimezone` by years, worked out once (every calendar of a site shares it)."""
+    begin = datetime(first_year - 1, 1, 1, tzinfo=UTC)
+    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
     transitions = list(_transitions(zone, begin, end))
     if not transitions:
@@ -134,7 +168,7 @@ def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> list[str]:
         local_start = (instant + before).replace(tzinfo=None)  # in the offset it replaces
         lines += _observance(zone, instant, before, after, local_start)
     lines.append("END:VTIMEZONE")
-    return lines
+    return tuple(lines)
 
 
 def _observance(zone: ZoneInfo, instant: datetime, before: timedelta, after: timedelta,
@@ -182,6 +216,7 @@ def _format_offset(offset: timedelta) -> str:
 
 
 # -- text -------------------------------------------------------------------------------------
+@lru_cache(maxsize=4096)  # stage names and descriptions repeat across a festival's sets
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -200,7 +235,7 @@ def fold(line: str) -> str:
 
     Splits only between characters, so a UTF-8 sequence is never cut in two.
     """
-    if len(line.encode()) <= LINE_OCTETS:
+    if len(line) <= LINE_OCTETS and (line.isascii() or len(line.encode()) <= LINE_OCTETS):
         return line
     parts: list[str] = []
     current: list[str] = []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 
 KEY_SEPARATOR = "#"
 MINUTES_PER_DAY = 24 * 60
@@ -59,6 +60,7 @@ def hhmm(total_minutes: int) -> str:
     return f"{total_minutes // 60:02d}:{total_minutes % 60:02d}"
 
 
+@lru_cache(maxsize=4096)  # a festival has few dates, and its small-hours sets ask again and again
 def shift_date(day: str, days: int) -> str:
     """`2026-07-10`, -1 -> `2026-07-09`."""
     return (date.fromisoformat(day) + timedelta(days=days)).isoformat()

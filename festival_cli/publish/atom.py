@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from xml.sax.saxutils import escape, quoteattr
 
 from festival_cli.core.records import Ingestion
 from festival_cli.publish.c3voc import acronym
+from festival_cli.publish.c3voc import xml_text as escape
 from festival_cli.publish.snapshot import Snapshot
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -34,8 +34,8 @@ def atom_feed(site: Snapshot, *, base_url: str | None = None) -> bytes:
            f"  <title>{escape(title)}: lineup changes</title>\n",
            f"  <updated>{_time(site.updated)}</updated>\n",
            f"  <author><name>{escape(title)}</name></author>\n",
-           f"  <link rel=\"self\" href={quoteattr(root + FEED_PATH)}/>\n",
-           f"  <link rel=\"alternate\" type=\"text/html\" href={quoteattr(root or './')}/>\n"]
+           f'  <link rel="self" href="{escape(root + FEED_PATH)}"/>\n',
+           f'  <link rel="alternate" type="text/html" href="{escape(root or "./")}"/>\n']
     out.extend(_entry(site, record) for record in site.changes)
     out.append("</feed>\n")
     return "".join(out).encode()

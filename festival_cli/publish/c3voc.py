@@ -12,7 +12,9 @@ Valid against the c3voc schemas (`validator/json/schema.json`, nested version 1,
 - one event per live set: its guid and id (stable through moves), title = performer, room =
   stage, `date` with offset, `start`, `duration`, `end`, type `concert`.
 
-The JSON document is built first and the XML is written from it, so the two cannot disagree.
+Both documents are written from one `Schedule` (each event's values worked out once), so they
+cannot disagree; they are written as text, not as dicts for json.dumps: a 10,000-set festival
+publishes in a fraction of the time.
 Cancelled sets are not events (neither schema has a status); the page learns of them by their
 absence, calendars by the `.ics` feeds.
 """
@@ -23,10 +25,11 @@ import json
 import re
 import unicodedata
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import cache
-from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from functools import cache, lru_cache
+from json.encoder import encode_basestring
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from festival_cli.core.calendar import known_zone
@@ -71,26 +74,51 @@ def stage_order(sets: tuple[Performance, ...]) -> list[str]:
     return sorted({p.stage for p in sets}, key=lambda s: (s.casefold(), s))
 
 
-def schedule_document(site: Snapshot, *, version: str, base_url: str | None = None,
-                      ) -> dict[str, Any]:
-    """The schedule.json document (c3voc, version 1)."""
+class Event(NamedTuple):
+    """One set as both schedules say it: every value worked out once, for JSON and XML alike."""
+
+    guid: str
+    id: int
+    date: str  # 2026-07-10T18:00:00+01:00
+    start: str
+    end: str
+    duration: str
+    room: str
+    slug: str
+    url: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """The schedule of a snapshot: conference facts, then days -> rooms -> events."""
+
+    version: str
+    conference: dict[str, Any]  # title, acronym, start, end, daysCount, ... (no rooms/days)
+    rooms: list[tuple[str, str]]  # (name, guid), in order
+    days: list[tuple[int, str, str, str, dict[str, list[Event]]]]  # index, date, start, end
+
+
+def build_schedule(site: Snapshot, *, version: str, base_url: str | None = None) -> Schedule:
+    """The schedule of `site` (see the module docstring for what is in it)."""
     zone = known_zone(site.timezone)
     short = acronym(site.festival)
     stages = stage_order(site.sets)
     at = _Clock(zone)
     days = []
     for index, (day, sets) in enumerate(festival_days(site.sets).items(), start=1):
-        rooms: dict[str, list[dict[str, Any]]] = {stage: [] for stage in stages}
+        rooms: dict[str, list[Event]] = {stage: [] for stage in stages}
         for p in sets:
             rooms[p.stage].append(_event(p, at, short, base_url))
-        days.append({"index": index, "date": day, "day_start": at(day, DEFAULT_DAY_STARTS),
-                     "day_end": at(shift_date(day, 1), DEFAULT_DAY_STARTS), "rooms": rooms})
-    dates = [d["date"] for d in days]
+        days.append((index, day, at(day, DEFAULT_DAY_STARTS),
+                     at(shift_date(day, 1), DEFAULT_DAY_STARTS), rooms))
+    first = days[0][1] if days else site.updated.date().isoformat()
+    last = days[-1][1] if days else first
     conference: dict[str, Any] = {
         "acronym": short,
         "title": site.festival or "Festival",
-        "start": dates[0] if dates else site.updated.date().isoformat(),
-        "end": dates[-1] if dates else site.updated.date().isoformat(),
+        "start": first,
+        "end": last,
         "daysCount": len(days),
         "timeslot_duration": TIMESLOT,
     }
@@ -99,38 +127,22 @@ def schedule_document(site: Snapshot, *, version: str, base_url: str | None = No
         conference["time_zone_name"] = zone_name
     if base_url:
         conference["url"] = base_url
-    conference["rooms"] = [{"name": s, "guid": room_guid(short, s)} for s in stages]
-    conference["days"] = days
-    return {"$schema": SCHEMA_URL, "generator": {"name": GENERATOR},
-            "schedule": {"version": version, "conference": conference}}
+    return Schedule(version, conference, [(s, room_guid(short, s)) for s in stages], days)
 
 
 def room_guid(short: str, stage: str) -> str:
     return str(uuid.uuid5(NAMESPACE, f"{short}\n{stage}"))
 
 
-def _event(p: Performance, at: _Clock, short: str, base_url: str | None) -> dict[str, Any]:
+def _event(p: Performance, at: _Clock, short: str, base_url: str | None) -> Event:
     guid, set_id = p.guid, p.set_id  # every set of a snapshot has them
+    assert guid is not None and set_id is not None
     minutes = p.duration_minutes
-    return {
-        "guid": guid,
-        "id": set_id,
-        "date": at(p.date, p.start),
-        "start": p.start,
-        "end": at(p.end_date, p.end),
-        "duration": f"{minutes // 60:02d}:{minutes % 60:02d}",
-        "room": p.stage,
-        "slug": f"{short}-{set_id}-{slug(p.performer) or 'set'}",
-        "url": f"{base_url}#day={p.festival_day}" if base_url else f"urn:uuid:{guid}",
-        "title": p.performer,
-        "subtitle": None,
-        "track": None,
-        "type": EVENT_TYPE,
-        "language": None,
-        "abstract": None,
-        "persons": [],
-        "links": [],
-    }
+    return Event(  # positional: a NamedTuple is built fastest so
+        guid, set_id, at(p.date, p.start), p.start, at(p.end_date, p.end),
+        f"{minutes // 60:02d}:{minutes % 60:02d}", p.stage,
+        f"{short}-{set_id}-{slug(p.performer) or 'set'}",
+        f"{base_url}#day={p.festival_day}" if base_url else f"urn:uuid:{guid}", p.performer)
 
 
 class _Clock:
@@ -157,30 +169,54 @@ def _offset(offset: timedelta) -> str:
 
 
 # -- the two serialisations --------------------------------------------------------------------
-def schedule_json(document: dict[str, Any]) -> bytes:
-    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+def schedule_json(schedule: Schedule) -> bytes:
+    """schedule.json: `{"$schema", "generator", "schedule": {"version", "conference"}}`, the
+    conference with its rooms and days (each day's rooms an object: room -> events)."""
+    head = json.dumps({"$schema": SCHEMA_URL, "generator": {"name": GENERATOR},
+                       "schedule": {"version": schedule.version,
+                                    "conference": schedule.conference}},
+                      ensure_ascii=False, separators=(",", ":"))
+    rooms = ",".join(f'{{"name":{_js(name)},"guid":"{guid}"}}' for name, guid in schedule.rooms)
+    days = ",".join(
+        f'{{"index":{index},"date":"{day}","day_start":"{start}","day_end":"{end}",'
+        f'"rooms":{{{_json_rooms(rooms_)}}}}}'
+        for index, day, start, end, rooms_ in schedule.days)
+    # Close the conference object with its rooms and days, then the schedule and the document.
+    return f'{head[:-3]},"rooms":[{rooms}],"days":[{days}]}}}}}}'.encode()
 
 
-def schedule_xml(document: dict[str, Any]) -> bytes:
-    """schedule.xml from the JSON document (pentabarf/frab layout)."""
-    conference = document["schedule"]["conference"]
+def _json_rooms(rooms: dict[str, list[Event]]) -> str:
+    return ",".join(f"{_js(room)}:[{_json_events(events)}]" for room, events in rooms.items())
+
+
+def _json_events(events: list[Event]) -> str:
+    return ",".join(
+        f'{{"guid":"{e.guid}","id":{e.id},"date":"{e.date}","start":"{e.start}",'
+        f'"end":"{e.end}","duration":"{e.duration}","room":{_js(e.room)},"slug":"{e.slug}",'
+        f'"url":{_js(e.url)},"title":{_js(e.title)},"subtitle":null,"track":null,'
+        f'"type":"{EVENT_TYPE}","language":null,"abstract":null,"persons":[],"links":[]}}'
+        for e in events)
+
+
+def schedule_xml(schedule: Schedule) -> bytes:
+    """schedule.xml (the pentabarf/frab layout), from the same schedule as the JSON."""
+    conference = schedule.conference
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<schedule>\n',
-           f"  <generator name={_attr(GENERATOR)}/>\n",
-           f"  <version>{_text(document['schedule']['version'])}</version>\n",
+           f'  <generator name="{GENERATOR}"/>\n',
+           f"  <version>{xml_text(schedule.version)}</version>\n",
            "  <conference>\n"]
     for key, tag in (("acronym", "acronym"), ("title", "title"), ("start", "start"),
                      ("end", "end"), ("daysCount", "days"),
                      ("timeslot_duration", "timeslot_duration"),
                      ("time_zone_name", "time_zone_name"), ("url", "url")):
         if key in conference:
-            out.append(f"    <{tag}>{_text(str(conference[key]))}</{tag}>\n")
+            out.append(f"    <{tag}>{xml_text(str(conference[key]))}</{tag}>\n")
     out.append("  </conference>\n")
-    guids = {room["name"]: room["guid"] for room in conference["rooms"]}
-    for day in conference["days"]:
-        out.append(f"  <day index=\"{day['index']}\" date=\"{day['date']}\" "
-                   f"start=\"{day['day_start']}\" end=\"{day['day_end']}\">\n")
-        for room, events in day["rooms"].items():
-            out.append(f"    <room name={_attr(room)} guid=\"{guids[room]}\">\n")
+    guids = dict(schedule.rooms)
+    for index, day, start, end, rooms in schedule.days:
+        out.append(f'  <day index="{index}" date="{day}" start="{start}" end="{end}">\n')
+        for room, events in rooms.items():
+            out.append(f'    <room name="{xml_text(room)}" guid="{guids[room]}">\n')
             out.extend(_xml_event(e) for e in events)
             out.append("    </room>\n")
         out.append("  </day>\n")
@@ -188,20 +224,25 @@ def schedule_xml(document: dict[str, Any]) -> bytes:
     return "".join(out).encode()
 
 
-def _xml_event(e: dict[str, Any]) -> str:
-    url = e["url"]
-    link = f"<url>{_text(url)}</url>" if url.startswith(("http://", "https://")) else ""
-    return (f"      <event guid=\"{e['guid']}\" id=\"{e['id']}\">"
-            f"<date>{e['date']}</date><start>{e['start']}</start>"
-            f"<duration>{e['duration']}</duration><room>{_text(e['room'])}</room>"
-            f"<slug>{e['slug']}</slug>{link}<title>{_text(e['title'])}</title><subtitle/>"
+def _xml_event(e: Event) -> str:
+    link = f"<url>{xml_text(e.url)}</url>" if e.url.startswith(("http://", "https://")) else ""
+    return (f'      <event guid="{e.guid}" id="{e.id}">'
+            f"<date>{e.date}</date><start>{e.start}</start>"
+            f"<duration>{e.duration}</duration><room>{xml_text(e.room)}</room>"
+            f"<slug>{e.slug}</slug>{link}<title>{xml_text(e.title)}</title><subtitle/>"
             f"<track/><type>{EVENT_TYPE}</type><language/><abstract/><description/>"
             "<persons/><links/></event>\n")
 
 
-def _text(value: str) -> str:
-    return escape(_NOT_XML.sub("", value))
+@lru_cache(maxsize=4096)  # stage names repeat on every set
+def _js(value: str) -> str:
+    """A JSON string literal (json's own C encoder of strings)."""
+    return encode_basestring(value)
 
 
-def _attr(value: str) -> str:
-    return quoteattr(_NOT_XML.sub("", value))
+@lru_cache(maxsize=4096)
+def xml_text(value: str) -> str:
+    """XML text or attribute value: escaped, and without the characters XML 1.0 forbids
+    (not xml.sax.saxutils: importing it imports urllib and http.client, 70 ms)."""
+    return (_NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
+            .replace(">", "&gt;").replace('"', "&quot;"))

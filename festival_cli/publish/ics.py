@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from festival_cli.core.calendar import known_zone, vcalendar, vevent
+from festival_cli.core.calendar import known_zone, utc_stamp, vcalendar, vevent
 from festival_cli.core.model import Performance
 from festival_cli.publish.c3voc import slug, stage_order
 from festival_cli.publish.snapshot import Snapshot
@@ -41,7 +41,8 @@ def calendars(site: Snapshot, *, stamp: datetime) -> dict[str, str]:
     """Path -> calendar text: the festival's, then one per stage (with its cancelled sets)."""
     zone = known_zone(site.timezone)
     rows = sorted((*site.sets, *site.cancelled), key=Performance.chronological)
-    events = [vevent(p, stamp=stamp, festival=site.festival, zone=zone) for p in rows]
+    dtstamp = utc_stamp(stamp)
+    events = [vevent(p, dtstamp=dtstamp, festival=site.festival, zone=zone) for p in rows]
     out = {FESTIVAL_CALENDAR: vcalendar(events, rows, festival=site.festival, zone=zone)}
     by_stage: dict[str, list[int]] = {}
     for i, p in enumerate(rows):

@@ -7,10 +7,10 @@ any static server locally) is the caller's: each `SiteFile` carries what to send
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +19,7 @@ from festival_cli.core.errors import NotFoundError, PublishError, UsageError
 from festival_cli.core.model import Lineup
 from festival_cli.core.store import Store
 from festival_cli.publish.atom import FEED_PATH, atom_feed
-from festival_cli.publish.c3voc import schedule_document, schedule_json, schedule_xml
+from festival_cli.publish.c3voc import build_schedule, schedule_json, schedule_xml
 from festival_cli.publish.ics import STAGES_FOLDER, calendars
 from festival_cli.publish.page import page_files
 from festival_cli.publish.snapshot import Snapshot, read_snapshot
@@ -64,30 +64,57 @@ def content_type(path: str) -> str:
     return CONTENT_TYPES.get(Path(path).suffix, "application/octet-stream")
 
 
+@dataclass(frozen=True)
+class Published:
+    """What `publish_to` wrote: the files, and the snapshot they show."""
+
+    files: list[SiteFile]
+    site: Snapshot
+
+
 def build_site(store: Store, festival: str | None = None, *, now: datetime | None = None,
                base_url: str | None = None) -> list[SiteFile]:
     """Every file of the site of `store`'s lineup, by path. See the package docstring."""
+    return site_files(_snapshot(store, festival, now), base_url=base_url)
+
+
+def publish_to(directory: Path, store: Store, festival: str | None = None, *,
+               now: datetime | None = None) -> Published:
+    """Build the site of `store` and write it into `directory` (`festival publish DIR`)."""
+    site = _snapshot(store, festival, now)
+    files = site_files(site)
+    write_site(files, directory)
+    return Published(files, site)
+
+
+def _snapshot(store: Store, festival: str | None, now: datetime | None) -> Snapshot:
     site = read_snapshot(store, festival, now=now)
     if not site.sets and not site.cancelled:
         raise NotFoundError("nothing to publish: the store holds no sets (upload a lineup first)")
-    return site_files(site, base_url=base_url)
+    return site
 
 
 def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]:
     """The files of a snapshot, in path order (the same snapshot gives the same bytes)."""
-    document = schedule_document(site, version=version_of(site), base_url=base_url)
-    schedule = schedule_json(document)
+    built = build_schedule(site, version=version_of(site), base_url=base_url)
+    schedule = schedule_json(built)
     lineup = Lineup(site.sets, festival=site.festival, timezone=site.timezone)
     bodies: dict[str, bytes] = {
         SCHEDULE_JSON: schedule,
-        SCHEDULE_XML: schedule_xml(document),
-        LINEUP_JSON: json.dumps(lineup.to_document(), ensure_ascii=False, indent=1).encode(),
+        SCHEDULE_XML: schedule_xml(built),
+        LINEUP_JSON: lineup_json(lineup),
         FEED_PATH: atom_feed(site, base_url=base_url),
     }
     for path, text in calendars(site, stamp=site.updated).items():
         bodies[path] = text.encode()
     bodies.update(page_files(schedule.decode()))
     return [SiteFile(path, body, content_type(path)) for path, body in sorted(bodies.items())]
+
+
+def lineup_json(lineup: Lineup) -> bytes:
+    """The lineup in format 1 (compact: json's C encoder; an indented dump goes through its
+    pure-Python one, several times slower on a big festival)."""
+    return json.dumps(lineup.to_document(), ensure_ascii=False).encode()
 
 
 def version_of(site: Snapshot) -> str:
@@ -101,8 +128,9 @@ def version_of(site: Snapshot) -> str:
 
 def write_site(files: list[SiteFile], directory: Path) -> None:
     """Write the files under `directory` (created if missing). Each file is replaced whole
-    (written aside, then renamed), so a server never sends half of one. Calendars of stages
-    that are gone are removed from `stages/` (that folder is the site's own)."""
+    (written aside, then renamed), so a server never sends half of one; a file that has not
+    changed is not touched. Calendars of stages that are gone are removed from `stages/`
+    (that folder is the site's own)."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: is a file; publish wants a folder")
     wanted = {f.path for f in files}
@@ -121,13 +149,19 @@ def write_site(files: list[SiteFile], directory: Path) -> None:
 
 
 def _write(target: Path, body: bytes) -> None:
+    """Replace `target` whole with `body`; a file that already holds it is left as it is (its
+    time too: a static server's ETag made of size and time stays, and clients get 304s)."""
+    with contextlib.suppress(OSError):
+        if target.stat().st_size == len(body) and target.read_bytes() == body:
+            return
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(prefix=".publish-", dir=target.parent)
+    # Written aside under a name of this process's own, then renamed over the target.
+    temporary = target.with_name(f".{target.name}.{os.getpid()}.publishing")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # less the umask
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(body)
-        os.chmod(temporary, 0o644)  # a site is for reading by a server (mkstemp makes 0600)
         os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
