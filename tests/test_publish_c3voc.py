@@ -16,7 +16,7 @@ import pytest
 import xmlschema
 
 from festival_cli.core.ingest import ingest
-from festival_cli.publish.c3voc import acronym
+from festival_cli.publish.c3voc import acronym, xml_text
 from festival_cli.publish.site import SiteFile, build_site
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import big_document, document, record
@@ -71,7 +71,7 @@ def test_a_10000_set_lineup_publishes_valid_schedules(sqlite_store: SqliteStore)
 
 
 def test_a_hostile_name_stays_valid_xml_and_json(sqlite_store: SqliteStore) -> None:
-    name = 'Ünïcode & <Söhne> "quoted" \x07 ]]>'
+    name = 'Ünïcode & <Söhne> "quoted" ]]>'
     site = published(sqlite_store, (document(record(performer=name, stage="Tent & Co"),
                                              festival="Fête 2026"), "odd.json"))
     xsd().validate(site["schedule.xml"].body.decode())
@@ -126,6 +126,10 @@ def test_a_lineup_without_a_zone_is_published_in_utc(sqlite_store: SqliteStore) 
     assert conference["time_zone_name"] == "UTC"
     assert conference["days"][0]["day_start"] == "2026-07-10T06:00:00+00:00"
     xsd().validate(site["schedule.xml"].body.decode())
+
+
+def test_characters_xml_forbids_are_dropped_from_xml_text() -> None:
+    assert xml_text('a\x07b & <c> "d"') == "ab &amp; &lt;c&gt; &quot;d&quot;"
 
 
 @pytest.mark.parametrize("name, expected", [
