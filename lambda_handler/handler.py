@@ -209,7 +209,7 @@ class Pipeline:
         result = FileResult(key, "failed", ingestion_id=ingestion_id, detail={"error": reason})
         record = Ingestion(id=ingestion_id, file=name)
         try:
-            if self.store.create_ingestion(record):
+            if self.store.create_ingestion(record) is None:  # created: no earlier delivery
                 self.store.save_ingestion(record.finish("failed", errors=[f"{name}: {reason}"]))
             else:
                 result.outcome = "duplicate"

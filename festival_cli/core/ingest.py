@@ -54,13 +54,11 @@ def ingest(
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
     if ingestion_id is None:
         store.save_ingestion(record)
-    elif not store.create_ingestion(record):
-        existing = store.get_ingestion(ingestion_id)
-        if existing is not None and existing.done:
-            log.info("duplicate delivery of %s (%s): already %s", source, ingestion_id,
-                     existing.state)
-            return Outcome(record=existing, report=Report(source, None), duplicate=True)
-        # A pending record: an earlier attempt died midway. Applying the plan again is safe.
+    elif (existing := store.create_ingestion(record)) is not None and existing.done:
+        log.info("duplicate delivery of %s (%s): already %s", source, ingestion_id,
+                 existing.state)
+        return Outcome(record=existing, report=Report(source, None), duplicate=True)
+    # Otherwise created, or pending: an earlier attempt died midway; applying again is safe.
 
     too_large = file_size_problems(len(data) if size is None else size, max_bytes)
     report = Report(source, None, errors=too_large) if too_large else check_lineup(

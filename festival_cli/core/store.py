@@ -1,10 +1,13 @@
 """The store interface: shared logic here, a few primitives per backend (festival_cli.stores).
 
-As in Powertools' idempotency persistence layer, the base class owns every decision (what to
-read for a query, the diff, the order of the answer) and a backend implements only primitives:
-read one key range, apply a plan, keep ingestion records. Backend errors are translated into the
-core's (`StoreError`, `TransientStoreError`) inside the backend, so callers never see sqlite3 or
-botocore exceptions. One contract suite (tests/contract) runs against every backend.
+As in Powertools' idempotency persistence layer (BasePersistenceLayer), the base class holds
+every public method and owns every decision (what to read for a query, the diff, the order of
+the answer, what a duplicate is), and a backend implements only private primitives: `_read` one
+key range, `_apply` a plan, `_allocate_ids`, `_dates`, `_revision`, and the ingestion records
+(`_put_record`, `_insert_record`, `_get_record`, `_latest_records`) and `_count`. Backend
+errors are translated into the core's (`StoreError`, `TransientStoreError`) inside the backend,
+so callers never see sqlite3 or botocore exceptions. One contract suite (tests/contract) runs
+against every backend.
 """
 
 from __future__ import annotations
@@ -50,23 +53,24 @@ class Store(ABC):
         last sets an interrupted write removed, never miss one that holds sets."""
 
     @abstractmethod
-    def save_ingestion(self, record: Ingestion) -> None:
-        """Create or replace an ingestion record."""
+    def _put_record(self, record: Ingestion) -> None:
+        """Create or replace the ingestion record of `record.id`."""
 
     @abstractmethod
-    def create_ingestion(self, record: Ingestion) -> bool:
-        """Create a record unless one with its id exists; False when it did (a duplicate)."""
+    def _insert_record(self, record: Ingestion) -> Ingestion | None:
+        """Create the record unless its id is taken: None when created, else the record found
+        there (DynamoDB: the item its refused conditional put met, not read a second time)."""
 
     @abstractmethod
-    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+    def _get_record(self, ingestion_id: str) -> Ingestion | None:
         """The record of that id, or None."""
 
     @abstractmethod
-    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
-        """The latest records, newest first."""
+    def _latest_records(self, limit: int) -> list[Ingestion]:
+        """The latest `limit` (at least 1) records, newest first."""
 
     @abstractmethod
-    def count(self) -> int:
+    def _count(self) -> int:
         """How many sets are stored (DynamoDB: its approximate item count)."""
 
     def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
@@ -79,7 +83,29 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release what the store holds (a connection)."""
 
-    # -- shared logic ---------------------------------------------------------------------
+    # -- the public interface: shared logic over the primitives ----------------------------
+    def save_ingestion(self, record: Ingestion) -> None:
+        """Create or replace an ingestion record."""
+        self._put_record(record)
+
+    def create_ingestion(self, record: Ingestion) -> Ingestion | None:
+        """Create `record` unless its id is recorded already: None when it was created, else the
+        record found under that id (a redelivery of the same upload)."""
+        return self._insert_record(record)
+
+    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+        """The record of that id, or None."""
+        return self._get_record(ingestion_id)
+
+    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
+        """The latest `limit` records, newest first (none for a limit below 1)."""
+        return self._latest_records(limit) if limit > 0 else []
+
+    def count(self) -> int:
+        """How many sets are stored (DynamoDB: its approximate item count, refreshed about
+        every six hours)."""
+        return self._count()
+
     def query(self, query: Query) -> list[Performance]:
         """The answer to `query`, with the semantics and order of core.query."""
         found = chain.from_iterable(self._read(r) for r in query.reads())

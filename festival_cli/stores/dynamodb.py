@@ -285,7 +285,7 @@ class DynamoStore(Store):
             log.warning("could not release the revision lease of %s: %s", day, exc)
 
     # -- ingestion records -----------------------------------------------------------------
-    def save_ingestion(self, record: Ingestion) -> None:
+    def _put_record(self, record: Ingestion) -> None:
         # An update, not a put: the function's notification marks on the item
         # (lambda_handler/notify_once.py) must survive.
         attributes = record_attributes(record)
@@ -300,15 +300,21 @@ class DynamoStore(Store):
                 ExpressionAttributeValues=values,
             )
 
-    def create_ingestion(self, record: Ingestion) -> bool:
-                return conditional_write(
+    def _insert_record(self, record: Ingestion) -> Ingestion | None:
+        put = conditional_write(
             self.client.put_item,
             f"create ingestion {record.id}",
             TableName=self.ingestions_table,
             Item=record_item(record),
             ConditionExpression="attribute_not_exists(#id)",
             ExpressionAttributeNames={"#id": ATTR_INGESTION_ID},
-        ).written
+        )
+        if put.written:
+            return None
+        # Met: the record (or, were ALL_OLD ever ignored, nothing: then it is read).
+        met = put.met if put.met is not None else self._get_item(record.id)
+        # No record on the item (only the function's notification marks): as good as none.
+        return record_of(met) if met is not None and ATTR_KIND in met else record
 
     def _get_item(self, ingestion_id: str) -> Item | None:
         with store_errors(f"read ingestion {ingestion_id}"):
@@ -322,11 +328,11 @@ class DynamoStore(Store):
             return None
         return item
 
-    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+    def _get_record(self, ingestion_id: str) -> Ingestion | None:
         item = self._get_item(ingestion_id)
         return None if item is None else record_of(item)
 
-    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
+    def _latest_records(self, limit: int) -> list[Ingestion]:
         with store_errors("list recent ingestions"):
             response = self.client.query(
                 TableName=self.ingestions_table,
@@ -339,7 +345,7 @@ class DynamoStore(Store):
             )
         return [record_of(item) for item in response.get("Items", [])]
 
-    def count(self) -> int:
+    def _count(self) -> int:
         """The table's ItemCount: approximate (DynamoDB refreshes it about every six hours), and
         counting the tombstones of removed sets, which SQLite leaves out."""
         with store_errors(f"describe table {self.table}"):

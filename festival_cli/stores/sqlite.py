@@ -344,7 +344,7 @@ class SqliteStore(Store):
         with self._translated():
             return [day for (day,) in self._db.execute(_DISTINCT_DATES)]
 
-    def count(self) -> int:
+    def _count(self) -> int:
         """How many sets are stored (tombstones of removed sets are not counted)."""
         with self._translated():
             return int(self._db.execute(
@@ -452,29 +452,29 @@ class SqliteStore(Store):
         return self._db.execute("SELECT 1 FROM performances LIMIT 1").fetchone() is None
 
     # -- ingestion records ----------------------------------------------------------------
-    def save_ingestion(self, record: Ingestion) -> None:
+    def _put_record(self, record: Ingestion) -> None:
         with self._translated():
             self._db.execute(
                 "INSERT OR REPLACE INTO ingestions (id, started, record) VALUES (?, ?, ?)",
                 (record.id, record.started, _record_json(record)),
             )
 
-    def create_ingestion(self, record: Ingestion) -> bool:
+    def _insert_record(self, record: Ingestion) -> Ingestion | None:
         with self._translated():
             cursor = self._db.execute(
                 "INSERT OR IGNORE INTO ingestions (id, started, record) VALUES (?, ?, ?)",
                 (record.id, record.started, _record_json(record)),
             )
-            return cursor.rowcount == 1
+        return None if cursor.rowcount == 1 else self._get_record(record.id) or record
 
-    def get_ingestion(self, ingestion_id: str) -> Ingestion | None:
+    def _get_record(self, ingestion_id: str) -> Ingestion | None:
         with self._translated():
             row = self._db.execute(
                 "SELECT record FROM ingestions WHERE id = ?", (ingestion_id,)
             ).fetchone()
         return None if row is None else Ingestion.from_dict(json.loads(row[0]))
 
-    def recent_ingestions(self, limit: int = 10) -> list[Ingestion]:
+    def _latest_records(self, limit: int) -> list[Ingestion]:
         with self._translated():
             rows = self._db.execute(
                 "SELECT record FROM ingestions ORDER BY started DESC, id DESC LIMIT ?", (limit,)

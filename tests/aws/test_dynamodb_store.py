@@ -295,12 +295,37 @@ def test_interleaved_revisions_leave_exactly_one_of_them(world: World) -> None:
 
 
 # -- ingestion records ---------------------------------------------------------------------
-def test_creating_an_ingestion_twice_reports_the_duplicate(world: World) -> None:
+def test_a_duplicate_create_returns_the_record_it_met_without_reading_it(world: World) -> None:
+    """The refused conditional put carries the item (ReturnValuesOnConditionCheckFailure)."""
     store = world.store()
-    assert store.create_ingestion(Ingestion(id="abc", file="lineup.json")) is True
-    assert store.create_ingestion(Ingestion(id="abc", file="other.json")) is False
-    assert store.get_ingestion("abc") == Ingestion(
-        id="abc", file="lineup.json", started=store.get_ingestion("abc").started)  # type: ignore[union-attr]
+    first = Ingestion(id="abc", file="lineup.json")
+    assert store.create_ingestion(first) is None
+    counter = RequestCounter(world.dynamodb)
+    assert store.create_ingestion(Ingestion(id="abc", file="other.json")) == first
+    assert dict(counter.calls) == {"PutItem": 1}
+
+
+def test_a_duplicate_create_reads_the_record_when_the_error_carries_no_item(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A DynamoDB that ignored ALL_OLD: the record is read instead (moto does return it, so
+    the item is taken out of the error here)."""
+    store = world.store()
+    first = Ingestion(id="abc", file="lineup.json")
+    store.create_ingestion(first)
+    put = world.dynamodb.put_item
+
+    def put_without_item(**request: Any) -> Any:
+        try:
+            return put(**request)
+        except ClientError as exc:
+            exc.response.pop("Item", None)
+            raise
+
+    monkeypatch.setattr(world.dynamodb, "put_item", put_without_item)
+    counter = RequestCounter(world.dynamodb)
+    assert store.create_ingestion(Ingestion(id="abc", file="other.json")) == first
+    assert dict(counter.calls) == {"PutItem": 1, "GetItem": 1}
 
 
 def test_a_saved_record_reads_back_equal(world: World) -> None:

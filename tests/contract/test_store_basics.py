@@ -81,14 +81,16 @@ def test_save_ingestion_replaces_the_record(store: Store) -> None:
     assert store.get_ingestion("abc") == done
 
 
-def test_create_ingestion_is_true_for_a_new_id(store: Store) -> None:
-    assert store.create_ingestion(Ingestion(id="abc", file="a.json")) is True
+def test_create_ingestion_is_none_for_a_new_id(store: Store) -> None:
+    record = Ingestion(id="abc", file="a.json")
+    assert store.create_ingestion(record) is None
+    assert store.get_ingestion("abc") == record
 
 
-def test_create_ingestion_is_false_for_an_existing_id_and_keeps_the_record(store: Store) -> None:
+def test_create_ingestion_returns_and_keeps_the_record_of_an_existing_id(store: Store) -> None:
     first = Ingestion(id="abc", file="a.json").finish("succeeded")
     store.save_ingestion(first)
-    assert store.create_ingestion(Ingestion(id="abc", file="b.json")) is False
+    assert store.create_ingestion(Ingestion(id="abc", file="b.json")) == first
     assert store.get_ingestion("abc") == first
 
 
@@ -99,7 +101,7 @@ def test_recent_ingestions_newest_first(store: Store) -> None:
     assert [r.id for r in store.recent_ingestions()] == ["id1", "id2", "id0"]
 
 
-@pytest.mark.parametrize("limit", [1, 2])
+@pytest.mark.parametrize("limit", [0, 1, 2])
 def test_recent_ingestions_honours_the_limit(store: Store, limit: int) -> None:
     for i in range(3):
         store.save_ingestion(Ingestion(id=f"id{i}", file="x.json",
