@@ -12,7 +12,8 @@ from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.plan import compute_plan
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
-from festival_cli.stores.sqlite import APPLICATION_ID, SCHEMA_VERSION, SqliteStore
+from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.stores.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
 from tests.factories import big_lineup, lineup, perf
 
 # The schema as festival 0.1 wrote it (version 1): kept here to test the upgrade.

@@ -3,7 +3,7 @@
 The table `performances` has the primary key and one index per secondary index of `core.schema`
 (the sparse one partial, `WHERE popularity IS NOT NULL`, like its GSI), so every read of
 `core.query` is a key-range search on the table or one index, never a scan (tests check
-`EXPLAIN QUERY PLAN`).
+`EXPLAIN QUERY PLAN`). The SQL itself, schema and upgrades, is in stores/sqlite_schema.py.
 
 A revision is one write transaction (`BEGIN IMMEDIATE`) around reading the stored sets, computing
 the plan and applying it, so two uploads of the same dates cannot interleave and a failure leaves
@@ -26,151 +26,32 @@ from pathlib import Path
 from typing import Any
 
 from festival_cli.core.errors import StoreError, TransientStoreError
-from festival_cli.core.model import (
-    ATTR_DATE,
-    ATTR_END,
-    ATTR_PERFORMER,
-    ATTR_POPULARITY,
-    ATTR_SORT_KEY,
-    ATTR_STAGE,
-    ATTR_START,
-    Performance,
-)
-from festival_cli.core.plan import IdentifiedSet, Plan, new_guid_prefix
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import Plan, new_guid_prefix
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
-from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 from festival_cli.core.store import Progress, Store
+from festival_cli.stores.sqlite_schema import (
+    APPLICATION_ID,
+    COLUMNS,
+    DELETE,
+    DISTINCT_DATES,
+    INDEXES_SQL,
+    MIGRATIONS,
+    PUT,
+    SCHEMA,
+    SCHEMA_VERSION,
+    key_columns,
+    performance_of,
+    row_of,
+)
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
-# Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
-APPLICATION_ID = 0x46535456
 BUSY_TIMEOUT_SECONDS = 5.0
 # Below this many puts into an empty table, dropping and rebuilding the indexes is not worth it.
 BULK_LOAD_MIN = 1_000
 PROGRESS_STEP = 5_000
-
-_COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
-            "guid, set_id, sequence, cancelled")
-
-# The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
-# the one place SQLite's names meet the schema's.
-_COLUMN = {
-    ATTR_PERFORMER: "performer",
-    ATTR_SORT_KEY: "date_start_time",
-    ATTR_STAGE: "stage",
-    ATTR_DATE: "date",
-    ATTR_START: "start_time",
-    ATTR_END: "end_time",
-    ATTR_POPULARITY: "popularity",
-}
-
-
-def _key_columns(spec: IndexSpec) -> tuple[str, str]:
-    return _COLUMN[spec.partition], _COLUMN[spec.sort]
-
-
-def _index_name(spec: IndexSpec) -> str:
-    """`Date-Popularity` -> `date_popularity`."""
-    return spec.name.lower().replace("-", "_")
-
-
-def _create_index(spec: IndexSpec) -> str:
-    """One index per core.schema index; a sparse one is partial, like the sparse GSI."""
-    partition, sort = _key_columns(spec)
-    where = f" WHERE {sort} IS NOT NULL" if spec.sparse else ""
-    return f"CREATE INDEX {_index_name(spec)} ON performances ({partition}, {sort}){where}"
-
-
-_INDEXES = {_index_name(spec): _create_index(spec) for spec in INDEXES}
-_PARTITION, _SORT = _key_columns(TABLE)
-
-# Named counters; `set_id` is the last set id handed out.
-_COUNTERS = """CREATE TABLE counters (
-        name TEXT PRIMARY KEY NOT NULL,
-        value INTEGER NOT NULL
-    ) WITHOUT ROWID"""
-
-_SCHEMA = [
-    f"""CREATE TABLE performances (
-        performer TEXT NOT NULL,
-        date_start_time TEXT NOT NULL,
-        stage TEXT NOT NULL,
-        date TEXT NOT NULL,
-        start_time TEXT NOT NULL,
-        end_time TEXT NOT NULL,
-        popularity INTEGER,
-        guid TEXT,
-        set_id INTEGER,
-        sequence INTEGER NOT NULL DEFAULT 0,
-        cancelled INTEGER NOT NULL DEFAULT 0,
-        PRIMARY KEY ({_PARTITION}, {_SORT})
-    ) WITHOUT ROWID""",
-    *_INDEXES.values(),
-    """CREATE TABLE ingestions (
-        id TEXT PRIMARY KEY NOT NULL,
-        started TEXT NOT NULL,
-        record TEXT NOT NULL
-    ) WITHOUT ROWID""",
-    "CREATE INDEX ingestions_started ON ingestions (started)",
-    # Bumped by every write to a date: equal versions mean untouched since.
-    """CREATE TABLE date_versions (
-        date TEXT PRIMARY KEY NOT NULL,
-        version INTEGER NOT NULL
-    ) WITHOUT ROWID""",
-    # What a file (by content digest) left in its dates when it was last ingested whole.
-    """CREATE TABLE file_memos (
-        digest TEXT PRIMARY KEY NOT NULL,
-        memo TEXT NOT NULL
-    ) WITHOUT ROWID""",
-    _COUNTERS,
-]
-
-# Schema version -> the statements that bring a store of that version to the next one.
-_MIGRATIONS = {
-    # 1 -> 2: identity (guid, id, sequence) and tombstones; existing sets get ids after this.
-    1: [
-        "ALTER TABLE performances ADD COLUMN guid TEXT",
-        "ALTER TABLE performances ADD COLUMN set_id INTEGER",
-        "ALTER TABLE performances ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0",
-        "ALTER TABLE performances ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0",
-        _COUNTERS,
-    ],
-}
-
-# The next date after the last one found, through the `date_time` index, until there is none.
-_DISTINCT_DATES = """
-    WITH RECURSIVE found(date) AS (
-        SELECT min(date) FROM performances
-        UNION ALL
-        SELECT (SELECT min(date) FROM performances WHERE date > found.date)
-        FROM found WHERE found.date IS NOT NULL
-    )
-    SELECT date FROM found WHERE date IS NOT NULL"""
-
-_PUT = (
-    "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
-    "end_time, popularity, guid, set_id, sequence, cancelled) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-_DELETE = f"DELETE FROM performances WHERE {_PARTITION} = ? AND {_SORT} = ?"
-
-Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool]
-
-
-def _row(put: IdentifiedSet) -> Row:
-    p, guid, set_id, sequence, cancelled = put
-    return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity,
-            guid, set_id, sequence, cancelled)
-
-
-def _performance(row: tuple[Any, ...]) -> Performance:
-    performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled = row
-    return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
-                       cancelled == 1)
-
 
 def _record_json(record: Ingestion) -> str:
     # ASCII escapes keep any text a record quotes (even a lone surrogate from a hostile file)
@@ -208,7 +89,7 @@ class SqliteStore(Store):
                 f"{self.path}: not a festival local store (another program's SQLite database); "
                 "give another --db"
             )
-        elif version in _MIGRATIONS:
+        elif version in MIGRATIONS:
             self._migrate()
         elif version != SCHEMA_VERSION:
             raise StoreError(
@@ -241,7 +122,7 @@ class SqliteStore(Store):
                     f"{self.path}: not a festival local store (it holds the tables "
                     f"{', '.join(tables)}); give another --db"
                 )
-            for statement in _SCHEMA:
+            for statement in SCHEMA:
                 self._db.execute(statement)
             self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
             self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -257,8 +138,8 @@ class SqliteStore(Store):
         with self._transaction():
             version = self._db.execute("PRAGMA user_version").fetchone()[0]
             start = version
-            while version in _MIGRATIONS:
-                for statement in _MIGRATIONS[version]:
+            while version in MIGRATIONS:
+                for statement in MIGRATIONS[version]:
                     self._db.execute(statement)
                 version += 1
             if start < 2 <= version:
@@ -319,7 +200,7 @@ class SqliteStore(Store):
     # -- reads ----------------------------------------------------------------------------
     def sql_for(self, read: KeyRead) -> tuple[str, list[object]]:
         """The one SELECT that serves `read` through its index (inclusive low/high)."""
-        partition_column, sort_column = _key_columns(read.index)
+        partition_column, sort_column = key_columns(read.index)
         clauses = [f"{partition_column} = ?"]
         params: list[object] = [read.partition]
         if read.low is not None:
@@ -331,18 +212,18 @@ class SqliteStore(Store):
         if read.index.sparse:
             # Only the partial index's rows: the sparse GSI holds no set without a score.
             clauses.append(f"{sort_column} IS NOT NULL")
-        sql = f"SELECT {_COLUMNS} FROM performances WHERE {' AND '.join(clauses)}"
+        sql = f"SELECT {COLUMNS} FROM performances WHERE {' AND '.join(clauses)}"
         return sql, params
 
     def _read(self, read: KeyRead) -> list[Performance]:
         sql, params = self.sql_for(read)
         with self._translated():
-            return [_performance(row) for row in self._db.execute(sql, params)]
+            return [performance_of(row) for row in self._db.execute(sql, params)]
 
     def _dates(self) -> list[str]:
         # One index seek per distinct date (a skip-scan by hand), not a walk of every row.
         with self._translated():
-            return [day for (day,) in self._db.execute(_DISTINCT_DATES)]
+            return [day for (day,) in self._db.execute(DISTINCT_DATES)]
 
     def _count(self) -> int:
         """How many sets are stored (tombstones of removed sets are not counted)."""
@@ -411,27 +292,27 @@ class SqliteStore(Store):
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
         # In primary-key order (a B-tree fills fastest so): rows are unique on their first two
         # columns, so plain tuple order is key order, and ~15x faster than a key function.
-        puts = sorted(_row(put) for put in plan.identified_puts())
+        puts = sorted(row_of(put) for put in plan.identified_puts())
         deletes = [p.key for p in plan.deletes]
         total = len(puts) + len(deletes)
         with self._transaction(), self._translated():
             if deletes:
-                self._db.executemany(_DELETE, deletes)
+                self._db.executemany(DELETE, deletes)
             if progress is not None:
                 progress(len(deletes), total)
             bulk = len(puts) >= BULK_LOAD_MIN and self._is_empty()
             if bulk:
-                for name in _INDEXES:
+                for name in INDEXES_SQL:
                     self._db.execute(f"DROP INDEX {name}")
             done = len(deletes)
             for start in range(0, len(puts), PROGRESS_STEP):
                 chunk = puts[start : start + PROGRESS_STEP]
-                self._db.executemany(_PUT, chunk)
+                self._db.executemany(PUT, chunk)
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
             if bulk:
-                for statement in _INDEXES.values():
+                for statement in INDEXES_SQL.values():
                     self._db.execute(statement)
             self._db.executemany(
                 "INSERT INTO date_versions (date, version) VALUES (?, 1) "

@@ -1,0 +1,146 @@
+"""The local store's SQL: its schema (version, tables, indexes), upgrades, and statements.
+
+The table `performances` has the primary key and one index per secondary index of `core.schema`
+(the sparse one partial, like its GSI), and a set's identity (guid, id, sequence) and tombstone
+flag; `counters` hands out set ids. `MIGRATIONS` brings an older file up to `SCHEMA_VERSION`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from festival_cli.core.model import (
+    ATTR_DATE,
+    ATTR_END,
+    ATTR_PERFORMER,
+    ATTR_POPULARITY,
+    ATTR_SORT_KEY,
+    ATTR_STAGE,
+    ATTR_START,
+    Performance,
+)
+from festival_cli.core.plan import IdentifiedSet
+from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
+
+SCHEMA_VERSION = 2
+# Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
+APPLICATION_ID = 0x46535456
+
+COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
+            "guid, set_id, sequence, cancelled")
+
+# The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
+# the one place SQLite's names meet the schema's.
+COLUMN_OF = {
+    ATTR_PERFORMER: "performer",
+    ATTR_SORT_KEY: "date_start_time",
+    ATTR_STAGE: "stage",
+    ATTR_DATE: "date",
+    ATTR_START: "start_time",
+    ATTR_END: "end_time",
+    ATTR_POPULARITY: "popularity",
+}
+
+
+def key_columns(spec: IndexSpec) -> tuple[str, str]:
+    return COLUMN_OF[spec.partition], COLUMN_OF[spec.sort]
+
+
+def index_name(spec: IndexSpec) -> str:
+    """`Date-Popularity` -> `date_popularity`."""
+    return spec.name.lower().replace("-", "_")
+
+
+def create_index(spec: IndexSpec) -> str:
+    """One index per core.schema index; a sparse one is partial, like the sparse GSI."""
+    partition, sort = key_columns(spec)
+    where = f" WHERE {sort} IS NOT NULL" if spec.sparse else ""
+    return f"CREATE INDEX {index_name(spec)} ON performances ({partition}, {sort}){where}"
+
+
+INDEXES_SQL = {index_name(spec): create_index(spec) for spec in INDEXES}
+PARTITION, SORT = key_columns(TABLE)
+
+# Named counters; `set_id` is the last set id handed out.
+COUNTERS = """CREATE TABLE counters (
+        name TEXT PRIMARY KEY NOT NULL,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID"""
+
+SCHEMA = [
+    f"""CREATE TABLE performances (
+        performer TEXT NOT NULL,
+        date_start_time TEXT NOT NULL,
+        stage TEXT NOT NULL,
+        date TEXT NOT NULL,
+        start_time TEXT NOT NULL,
+        end_time TEXT NOT NULL,
+        popularity INTEGER,
+        guid TEXT,
+        set_id INTEGER,
+        sequence INTEGER NOT NULL DEFAULT 0,
+        cancelled INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY ({PARTITION}, {SORT})
+    ) WITHOUT ROWID""",
+    *INDEXES_SQL.values(),
+    """CREATE TABLE ingestions (
+        id TEXT PRIMARY KEY NOT NULL,
+        started TEXT NOT NULL,
+        record TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    "CREATE INDEX ingestions_started ON ingestions (started)",
+    # Bumped by every write to a date: equal versions mean untouched since.
+    """CREATE TABLE date_versions (
+        date TEXT PRIMARY KEY NOT NULL,
+        version INTEGER NOT NULL
+    ) WITHOUT ROWID""",
+    # What a file (by content digest) left in its dates when it was last ingested whole.
+    """CREATE TABLE file_memos (
+        digest TEXT PRIMARY KEY NOT NULL,
+        memo TEXT NOT NULL
+    ) WITHOUT ROWID""",
+    COUNTERS,
+]
+
+# Schema version -> the statements that bring a store of that version to the next one.
+MIGRATIONS = {
+    # 1 -> 2: identity (guid, id, sequence) and tombstones; existing sets get ids after this.
+    1: [
+        "ALTER TABLE performances ADD COLUMN guid TEXT",
+        "ALTER TABLE performances ADD COLUMN set_id INTEGER",
+        "ALTER TABLE performances ADD COLUMN sequence INTEGER NOT NULL DEFAULT 0",
+        "ALTER TABLE performances ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0",
+        COUNTERS,
+    ],
+}
+
+# The next date after the last one found, through the `date_time` index, until there is none.
+DISTINCT_DATES = """
+    WITH RECURSIVE found(date) AS (
+        SELECT min(date) FROM performances
+        UNION ALL
+        SELECT (SELECT min(date) FROM performances WHERE date > found.date)
+        FROM found WHERE found.date IS NOT NULL
+    )
+    SELECT date FROM found WHERE date IS NOT NULL"""
+
+PUT = (
+    "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
+    "end_time, popularity, guid, set_id, sequence, cancelled) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+DELETE = f"DELETE FROM performances WHERE {PARTITION} = ? AND {SORT} = ?"
+
+Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool]
+
+
+def row_of(put: IdentifiedSet) -> Row:
+    p, guid, set_id, sequence, cancelled = put
+    return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity,
+            guid, set_id, sequence, cancelled)
+
+
+def performance_of(row: tuple[Any, ...]) -> Performance:
+    performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled = row
+    return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
+                       cancelled == 1)
