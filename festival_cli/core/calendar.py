@@ -220,7 +220,8 @@ def _format_offset(offset: timedelta) -> str:
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL.sub(" ", text)
+    if not text.isprintable():  # the common case skips the expression
+        text = _CONTROL.sub(" ", text)
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
             .replace("\n", "\\n"))
 

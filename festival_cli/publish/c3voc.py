@@ -51,7 +51,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 def slug(text: str, separator: str = "_") -> str:
     """`Sigur Rós` -> `sigur_ros`: ASCII letters and digits, accents dropped ('' if none)."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    folded = (text if text.isascii() else unicodedata.normalize("NFKD", text).encode(
+        "ascii", "ignore").decode()).lower()
     return _NOT_SLUG.sub(separator, folded).strip(separator)
 
 
@@ -244,5 +245,7 @@ def _js(value: str) -> str:
 def xml_text(value: str) -> str:
     """XML text or attribute value: escaped, and without the characters XML 1.0 forbids
     (not xml.sax.saxutils: importing it imports urllib and http.client, 70 ms)."""
-    return (_NOT_XML.sub("", value).replace("&", "&amp;").replace("<", "&lt;")
+    if not value.isprintable():  # the common case skips the expression
+        value = _NOT_XML.sub("", value)
+    return (value.replace("&", "&amp;").replace("<", "&lt;")
             .replace(">", "&gt;").replace('"', "&quot;"))

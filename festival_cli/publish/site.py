@@ -120,10 +120,10 @@ def lineup_json(lineup: Lineup) -> bytes:
 def version_of(site: Snapshot) -> str:
     """The schedule's version: when the lineup last changed (UTC) and a digest of every set's
     identity and change count, so it changes exactly when what the apps show does."""
-    digest = hashlib.sha256()
-    for p in (*site.sets, *site.cancelled):
-        digest.update(f"{p.guid}\t{p.sequence}\t{p.cancelled:d}\n".encode())
-    return f"{site.updated:%Y-%m-%d %H:%M} {digest.hexdigest()[:8]}"
+    text = "".join(f"{p.guid}\t{p.sequence}\t{p.cancelled:d}\n"
+                   for p in (*site.sets, *site.cancelled))
+    digest = hashlib.sha256(text.encode()).hexdigest()
+    return f"{site.updated:%Y-%m-%d %H:%M} {digest[:8]}"
 
 
 def write_site(files: list[SiteFile], directory: Path) -> None:
