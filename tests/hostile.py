@@ -151,6 +151,11 @@ def cases() -> list[Hostile]:
         Hostile("date-2026-7-10", _doc(date="2026-7-10"), f"{AT}.date"),
         Hostile("date-with-time", _doc(date="2026-07-10T18:00"), f"{AT}.date"),
         Hostile("date-year-0", _doc(date="0000-01-01"), f"{AT}.date"),
+        # a real date whose day before (a query's look-back) no computer calendar holds
+        Hostile("date-year-1", _doc(date="0001-01-01"), f"{AT}.date"),
+        # ... and whose day after (a set past midnight) neither
+        Hostile("date-9999-12-31", _doc(date="9999-12-31", start="23:00", end="01:00"),
+                f"{AT}.date"),
         # -- huge and empty strings ---------------------------------------------------------
         Hostile("performer-201-chars", _doc(performer="x" * 201), f"{AT}.performer"),
         Hostile("stage-201-non-ascii", _doc(stage="é" * 201), f"{AT}.stage"),
@@ -158,6 +163,19 @@ def cases() -> list[Hostile]:
         Hostile("performer-empty", _doc(performer=""), f"{AT}.performer"),
         Hostile("performer-blank", _doc(performer=" \t "), f"{AT}.performer"),
         Hostile("unknown-field-typo", _doc(popularty=87), f"{AT}.popularty"),
+        # -- control characters: they would drive the terminal that shows the name ----------
+        Hostile("performer-escape-sequence", _doc(performer="Aurora \x1b[2J\x1b[HFields"),
+                f"{AT}.performer"),
+        Hostile("performer-newline-inside", _doc(performer="Aurora\nFields"), f"{AT}.performer"),
+        Hostile("performer-nul", _doc(performer="A\x00B"), f"{AT}.performer"),
+        Hostile("stage-c1-csi", _doc(stage="Main \x9b31m"), f"{AT}.stage"),
+        Hostile("stage-delete", _doc(stage="Main\x7f"), f"{AT}.stage"),
+        Hostile("stage-bidi-override", _doc(stage="Main \u202egnp.exe"), f"{AT}.stage"),
+        Hostile("performer-bidi-isolate", _doc(performer="\u2066Aurora Fields\u2069"),
+                f"{AT}.performer"),
+        Hostile("festival-escape-sequence", document(record(), festival="Riverside\x1b]0;x\x07"),
+                "festival"),
+        Hostile("key-escape-sequence", _doc(**{"\x1b[31mvenue": "Park"}), AT),
         Hostile("one-bad-among-many",
                 document(*(record(performer=f"P{i}") for i in range(500)),
                          record(performer="Late", start="25:00")), "performances[500].start"),
@@ -176,6 +194,12 @@ VALID_BOUNDARIES: dict[str, dict[str, Any]] = {
     "date-2028-02-29": {"date": "2028-02-29"},
     "performer-200-chars": {"performer": "x" * 200},
     "performer-non-ascii": {"performer": "Sigur Rós · 坂本龍一 · 🎸"},
+    "performer-nfd": {"performer": "Zoe\u0308 Marchetti"},
+    "performer-no-break-space": {"performer": "Aurora\u00a0Fields"},
+    "performer-emoji-joiner": {"performer": "\U0001f469\u200d\U0001f3a4 Band"},
+    "performer-trailing-newline": {"performer": "Aurora Fields\n"},
+    "date-0002-01-01": {"date": "0002-01-01", "start": "00:30", "end": "01:00"},
+    "date-9998-12-31-past-midnight": {"date": "9998-12-31", "start": "23:00", "end": "01:00"},
 }
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -59,14 +61,14 @@ def test_standard_input_can_be_named_only_once(command: str, tmp_path: Path) -> 
 def _unreadable(monkeypatch: pytest.MonkeyPatch, path: Path) -> None:
     """`path` exists but reading it is refused (as without read permission; tests run as root)."""
     path.write_bytes(GOOD)
-    real = Path.read_bytes
+    real = builtins.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self == path:
-            raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+    def refusing_open(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real(file, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(builtins, "open", refusing_open)
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -5,6 +5,7 @@ traceback; the valid boundary values accepted.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,10 +39,15 @@ def _cli(args: list[str], data: bytes, directory: Path, monkeypatch: pytest.Monk
     return runner.invoke(app, [*args, NAME])
 
 
+# What must never reach a terminal: control characters but newline and tab, bidi controls.
+RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def _assert_clear_rejection(result: Any, place: str) -> None:
     output = result.output
     assert result.exit_code == 1, output
     assert "Traceback" not in output
+    assert not RAW_CONTROL.search(output), repr(output[:2_000])
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(
         result.exception)
     located = [line for line in output.splitlines() if NAME in line]
@@ -61,7 +67,8 @@ def test_validate_rejects_with_the_place(case: Hostile, tmp_path: Path,
 UPLOAD_SAMPLE = ("empty-file", "truncated-half", "invalid-utf8", "lone-surrogate-key",
                  "deep-arrays", "duplicate-set", "popularity-nan", "popularity-5000-digits",
                  "popularity-true", "performer-null", "date-2026-02-29", "performer-10-MB",
-                 "one-bad-among-many")
+                 "one-bad-among-many", "date-year-1", "performer-escape-sequence",
+                 "stage-bidi-override")
 
 
 @pytest.mark.parametrize("case", [c for c in CASES if c.id in UPLOAD_SAMPLE],

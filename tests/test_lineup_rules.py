@@ -144,6 +144,34 @@ def test_a_valid_file_gives_its_performances_trimmed() -> None:
                                                                 "Europe/London")
 
 
+def test_names_are_stored_in_nfc_trimmed() -> None:
+    report = check_lineup(bare(record(performer=" Zoe\u0308 Marchetti\n", stage="Sce\u0300ne")),
+                          "l.json")
+    assert report.lineup is not None
+    [p] = report.lineup.performances
+    assert (p.performer, p.stage) == ("Zo\u00eb Marchetti", "Sc\u00e8ne")
+
+
+def test_the_nfc_and_nfd_spellings_of_a_name_are_one_performer() -> None:
+    data = bare(record(performer="Zo\u00eb Marchetti"),
+                record(performer="Zoe\u0308 Marchetti", stage="Tent"))
+    assert [(p.path, p.rule) for p in check_lineup(data, "l.json").errors] == [
+        ("[1]", "duplicate-set")]
+
+
+@pytest.mark.parametrize(("name", "shown"), [
+    ("A\u202eB", "the bidirectional control character U+202E (RIGHT-TO-LEFT OVERRIDE) at "
+                 "character 2"),
+    ("AB\x9b", "the control character U+009B at character 3"),
+    ("\u2066AB", "the bidirectional control character U+2066 (LEFT-TO-RIGHT ISOLATE) at "
+                 "character 1"),
+])
+def test_a_control_character_is_named_with_its_place(name: str, shown: str) -> None:
+    [problem] = check_lineup(bare(record(stage=name)), "l.json").errors
+    assert (problem.path, problem.message) == (
+        "[0].stage", f"holds {shown}; a name is plain text: remove it")
+
+
 def test_one_bad_record_rejects_the_whole_file() -> None:
     report = check_lineup(document(record(), record(performer="B", start="7pm")), "l.json")
     assert report.lineup is None

@@ -18,6 +18,8 @@ import sys
 from functools import cache
 from typing import IO, TYPE_CHECKING, Any
 
+from festival_cli.core.text import json_safe, terminal_safe
+
 if TYPE_CHECKING:  # pragma: no cover
     from rich.console import Console
 
@@ -26,7 +28,11 @@ def plain(stream: IO[str]) -> bool:
     """True when `stream` wants plain text: not a terminal, or NO_COLOR / TERM=dumb set."""
     if os.environ.get("NO_COLOR") or os.environ.get("TERM") == "dumb":
         return True
-    return not (hasattr(stream, "isatty") and stream.isatty())
+    return not _terminal(stream)
+
+
+def _terminal(stream: IO[str]) -> bool:
+    return hasattr(stream, "isatty") and stream.isatty()
 
 
 @cache
@@ -62,12 +68,20 @@ def reset() -> None:
 
 
 def message(text: str) -> None:
-    """A one-line message to stderr, without Rich when nothing needs it."""
-    print(text, file=sys.stderr)
+    """A one-line message to stderr, without Rich when nothing needs it; a control character
+    in it (from a file name, say) is spelled out, never sent to the terminal."""
+    print(terminal_safe(text), file=sys.stderr)
 
 
-def answer(text: str) -> None:
-    """A document (JSON, CSV, ICS) to stdout, exactly as given."""
+def answer(text: str, *, exact: bool = False) -> None:
+    """Text for people, or a document (JSON, CSV, ICS), to stdout.
+
+    Control characters other than newline and tab are spelled out (`\\x1b`), so stored text
+    never drives the terminal. An `exact` document (CSV, ICS) keeps them when stdout is not a
+    terminal (a pipe, a file): they are its data. JSON needs neither: `to_json` escapes them.
+    """
+    if not exact or _terminal(sys.stdout):
+        text = terminal_safe(text)
     sys.stdout.write(text)
     if text and not text.endswith("\n"):
         sys.stdout.write("\n")
@@ -142,4 +156,5 @@ def to_json(data: object, *, ascii_only: bool | None = None) -> str:
     UTF-8 (`ascii_only` decides for a file), so no character is ever replaced inside it."""
     if ascii_only is None:
         ascii_only = not utf8(sys.stdout)
-    return json.dumps(data, ensure_ascii=ascii_only, indent=2) + "\n"
+    # Control characters as \\u escapes (json.dumps leaves DEL, C1 and bidi controls raw).
+    return json_safe(json.dumps(data, ensure_ascii=ascii_only, indent=2)) + "\n"

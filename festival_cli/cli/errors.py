@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
-
+from festival_cli.cli.console import message
 from festival_cli.core.errors import FestivalError, LineupError
 
 
 def report_error(exc: FestivalError) -> int:
     """Print `exc` for a person and return its exit code."""
-    print(f"error: {exc}", file=sys.stderr)
+    message(f"error: {exc}")
     if isinstance(exc, LineupError):
         from collections import Counter
 
@@ -18,8 +17,8 @@ def report_error(exc: FestivalError) -> int:
 
         shown = exc.problems[:SHOWN]
         for problem in shown:
-            print(f"  {problem.describe(exc.source)}", file=sys.stderr)
+            message(f"  {problem.describe(exc.source)}")
         rest = rest_text(Counter(p.rule for p in exc.problems), shown)
         if rest:
-            print(f"  {rest}", file=sys.stderr)
+            message(f"  {rest}")
     return exc.exit_code

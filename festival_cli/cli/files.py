@@ -40,14 +40,14 @@ def read_inputs(paths: list[Path]) -> list[tuple[str, bytes]]:
 
 def read_input(path: Path | str) -> tuple[str, bytes]:
     """(the name to show, the bytes) of one lineup file, `-` meaning standard input."""
+    from festival_cli.core.lineup import read_limited, read_source
+
     if str(path) == STDIN:
         try:
-            return STDIN_NAME, sys.stdin.buffer.read()
+            return STDIN_NAME, read_limited(sys.stdin.buffer, STDIN_NAME)
         except (OSError, AttributeError, ValueError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "closed"
             raise SourceError(f"{STDIN_NAME}: cannot be read ({reason})") from None
-    from festival_cli.core.lineup import read_source
-
     return str(path), read_source(path)
 
 

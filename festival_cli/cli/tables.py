@@ -10,6 +10,7 @@ import unicodedata
 from collections.abc import Collection, Sequence
 
 from festival_cli.cli.console import answer, plain
+from festival_cli.core.text import terminal_safe
 
 NUMERIC = frozenset({"Popularity"})  # right-aligned columns
 
@@ -65,7 +66,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str]], *,
     When it is wider than the output (`output_width`), the `droppable` columns go first, in
     that order; if it still does not fit and `blocks` is set, each row is shown as a block of
     `Header  value` lines instead, so no cell is ever squeezed empty. What is left is never cut.
+    Control characters in a cell are spelled out (`\\x1b`) before the columns are measured.
     """
+    rows = [[terminal_safe(cell) for cell in row] for row in rows]
     boxed = not plain(sys.stdout)
     width = output_width()
     if width is not None:

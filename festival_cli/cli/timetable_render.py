@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from rich.cells import cell_len, get_character_cell_size
 
 from festival_cli.core.errors import UsageError
+from festival_cli.core.text import terminal_safe
 from festival_cli.core.timetable import Block, Clash, Timetable
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -70,7 +71,7 @@ def to_rich(lines: list[Line]) -> Text:
     for line in lines:
         row = Text()
         for text, style in line:
-            row.append(text, style=_rich_style(style))
+            row.append(terminal_safe(text), style=_rich_style(style))
         row.rstrip()
         rows.append(row)
     return Text("\n").join(rows)

@@ -21,7 +21,7 @@ import hashlib
 import logging
 import re
 from collections.abc import Iterable
-from datetime import UTC, datetime, timedelta
+from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -156,8 +156,9 @@ def vtimezone(zone: ZoneInfo, first: datetime, last: datetime) -> list[str]:
 @cache
 def _vtimezone(zone: ZoneInfo, first_year: int, last_year: int) -> tuple[str, ...]:
     """`vtimezone` by years, worked out once (every calendar of a site shares it)."""
-    begin = datetime(first_year - 1, 1, 1, tzinfo=UTC)
-    end = datetime(last_year + 1, 1, 1, tzinfo=UTC)
+    # Within the years a datetime can hold, a day of margin either side for the zone's offset.
+    begin = datetime(max(first_year - 1, MINYEAR + 1), 1, 1, tzinfo=UTC)
+    end = datetime(min(last_year + 1, MAXYEAR), 1, 1, tzinfo=UTC)
     lines = ["BEGIN:VTIMEZONE", f"TZID:{zone.key}"]
     transitions = list(_transitions(zone, begin, end))
     if not transitions:

@@ -29,13 +29,15 @@ import codecs
 import difflib
 import json
 import logging
+import os
 import re
+import stat
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date as Date
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from festival_cli.core.checks import Timed, warnings_for
@@ -63,6 +65,9 @@ from festival_cli.core.text import UNSAFE_CHARACTERS, describe_unsafe, normal_na
 log = logging.getLogger(__name__)
 
 MAX_TEXT = 200  # characters of a performer, stage or festival name
+# The largest lineup file read (about 500,000 sets; validating one takes about 1 GB of memory):
+# larger is refused before it is read, so /dev/zero or a runaway file cannot exhaust memory.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
 MAX_POPULARITY = 100
 
 # Every rule's stable name (`Problem.rule`): scripts and CI annotations key on these.
@@ -174,9 +179,15 @@ class Report:
 
 
 def read_source(path: str | Path) -> bytes:
-    """The bytes of a lineup file; `SourceError` (one line) when missing or unreadable."""
+    """The bytes of a lineup file; `SourceError` (one line) when missing, unreadable, or over
+    MAX_SOURCE_BYTES: a regular file by its size, before it is read; anything else (a pipe, a
+    device such as /dev/zero) once that much has been read without reaching its end."""
     try:
-        return Path(path).read_bytes()
+        with open(path, "rb") as handle:
+            found = os.fstat(handle.fileno())
+            if stat.S_ISREG(found.st_mode) and found.st_size > MAX_SOURCE_BYTES:
+                raise SourceError(_too_large(str(path), f" ({found.st_size:,} bytes)"))
+            return read_limited(handle, str(path))
     except FileNotFoundError:
         raise SourceError(f"{path}: no such file") from None
     except IsADirectoryError:
@@ -185,6 +196,20 @@ def read_source(path: str | Path) -> bytes:
         raise SourceError(f"{path}: permission denied") from None
     except OSError as exc:
         raise SourceError(f"{path}: cannot be read ({exc.strerror})") from None
+
+
+def read_limited(stream: BinaryIO, name: str) -> bytes:
+    """All of `stream` (standard input, say), or `SourceError` when it holds more than
+    MAX_SOURCE_BYTES: never more than that is read."""
+    data = stream.read(MAX_SOURCE_BYTES + 1)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise SourceError(_too_large(name, ""))
+    return data
+
+
+def _too_large(name: str, size: str) -> str:
+    return (f"{name}: larger than {MAX_SOURCE_BYTES // 2**20} MiB{size}, the most festival reads "
+            "of a lineup file; split it by date (each file replaces only the dates it lists)")
 
 
 def check_lineup(data: bytes, source: str, *, strict: bool = False,

@@ -19,13 +19,22 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from festival_cli.core.errors import UsageError
-from festival_cli.core.model import Performance, absolute_minutes, shift_date, sort_key
+from festival_cli.core.model import (
+    FIRST_DATE,
+    LAST_DATE,
+    Performance,
+    absolute_minutes,
+    shift_date,
+    sort_key,
+)
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE, IndexSpec
+from festival_cli.core.text import normal_name
 
 # The longest set a store may hold is just under a day (end == start is an error), so a set
 # playing at a moment started at most one day before it: reads reach back one day, no further.
 _LOOKBACK_DAYS = 1
 
+_END = shift_date(LAST_DATE, 1)  # the latest end of a time range: the night of LAST_DATE ends
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")  # used with fullmatch: no trailing newline
 _TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 
@@ -52,6 +61,13 @@ class Query:
     end: str | None = None  # --to, `YYYY-MM-DDTHH:MM`
     min_popularity: int | None = None
 
+    def __post_init__(self) -> None:
+        # A name asked for is spelled as names are stored (core.text): NFC, trimmed.
+        for name in ("performer", "stage"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, normal_name(value))
+
     # -- checking -------------------------------------------------------------------------
     def check(self) -> Query:
         """Raise `UsageError` unless this is one of the supported selector combinations."""
@@ -62,6 +78,12 @@ class Query:
         for name, value in (("--from", self.start), ("--to", self.end)):
             if value is not None and not _is_datetime(value):
                 raise UsageError(f"{name}: '{value}' is not a date and time (YYYY-MM-DDTHH:MM)")
+        # Within the dates a lineup may hold; a range (its end excluded) may end the day after.
+        for name, value, last in (("--date", self.date, LAST_DATE),
+                                  ("--from", self.start, LAST_DATE), ("--to", self.end, _END)):
+            if value is not None and not FIRST_DATE <= value[:10] <= last:
+                raise UsageError(f"{name}: {value[:10]} is outside the dates festival handles "
+                                 f"({FIRST_DATE} to {LAST_DATE})")
         if self.min_popularity is not None and not 0 <= self.min_popularity <= 100:
             raise UsageError(f"--min-popularity: {self.min_popularity} is not between 0 and 100")
         if self.start is not None and self.end is not None and self.start >= self.end:

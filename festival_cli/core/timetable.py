@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from festival_cli.core.errors import UsageError
 from festival_cli.core.model import (
     DEFAULT_DAY_STARTS,
+    LAST_DATE,
     Performance,
     absolute_minutes,
     festival_day,
@@ -139,7 +140,7 @@ def festival_day_sets(
         queries = [Query(stage=s, start=window[0], end=window[1]) for s in dict.fromkeys(stages)]
     else:
         queries = [Query(date=day)]  # Query.check() refuses a date that is not one
-        if minutes(day_starts) > 0:
+        if minutes(day_starts) > 0 and day < LAST_DATE:  # no set is dated after LAST_DATE
             queries.append(Query(date=shift_date(day, 1)))
     sets = [p for q in queries for p in store.query(q)]
     return sorted((p for p in sets if in_festival_day(p, day, day_starts)),

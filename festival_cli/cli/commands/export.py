@@ -78,7 +78,7 @@ def command(
     if not sets:
         message("no performances match: the document is empty")
     if file is None or to_stdout:
-        answer(document)
+        answer(document, exact=True)  # JSON is safe as it is (to_json); CSV and ICS are data
         return
     write_document(file, document.encode())
     message(f"wrote {len(sets)} set{'s' if len(sets) != 1 else ''} to {file}")

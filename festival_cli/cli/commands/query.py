@@ -48,7 +48,7 @@ def command(
     if output is TableOutput.json:
         answer(render.performances_json(found))
     elif output is TableOutput.csv:
-        answer(render.performances_csv(found))
+        answer(render.performances_csv(found), exact=True)
     elif not found:
         message("no performances match")
     else:

@@ -16,6 +16,7 @@ import typer
 from festival_cli.cli.console import answer, message, out, plain
 from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, StackOption
+from festival_cli.core.text import normal_name
 from festival_cli.core.timetable import DEFAULT_DAY_STARTS, DEFAULT_STEP, Timetable, load_timetable
 
 
@@ -54,8 +55,10 @@ def command(
     db: DbOption = None,
 ) -> None:
     with open_target(stack, db) as target:
+        # Names as they are stored (NFC, trimmed), as every query option takes them.
         timetable = load_timetable(target.store, date, day_starts=day_starts, step=step,
-                                   stages=stage or (), highlight=highlight or ())
+                                   stages=[normal_name(s) for s in stage or ()],
+                                   highlight=[normal_name(h) for h in highlight or ()])
     _warn_unmatched(timetable)
     if timetable.empty:
         where = f" on {', '.join(stage)}" if stage else ""

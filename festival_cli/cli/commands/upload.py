@@ -20,6 +20,7 @@ import typer
 from festival_cli.cli.console import answer, plain
 from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
+from festival_cli.core.text import terminal_safe
 from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,7 +50,8 @@ class ProgressBar:
 
             self._bar = Progress(console=err(), transient=True)
             self._bar.start()
-            self._task = self._bar.add_task(f"writing {self.label}", total=total)
+            self._task = self._bar.add_task(f"writing {terminal_safe(self.label)}",
+                                            total=total)
         self._bar.update(self._task, completed=done, total=total)  # type: ignore[arg-type]
 
     def close(self) -> None:

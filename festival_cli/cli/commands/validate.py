@@ -82,7 +82,7 @@ def command(
     elif output is ValidateOutput.github:
         for item in checked:
             for line in github_lines(item):
-                print(line, flush=True)
+                answer(line)
             if item.report is not None:
                 message(verdict(item))
     else:
@@ -91,10 +91,10 @@ def command(
                 continue
             for line in text_lines(item):
                 message(line)
-            print(verdict(item), flush=True)
+            answer(verdict(item))
         if len(checked) > 1:
             bad = sum(not item.valid for item in checked)
-            print(f"{len(checked)} files: {len(checked) - bad} valid, {bad} not", flush=True)
+            answer(f"{len(checked)} files: {len(checked) - bad} valid, {bad} not")
     if not all(item.valid for item in checked):
         raise typer.Exit(1)
 
