@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 import time
 from collections.abc import Callable
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -231,3 +234,31 @@ def test_standard_input_over_the_limit_is_refused() -> None:
     result = CliRunner().invoke(app, ["validate", "-"], input=b" " * (MAX_SOURCE_BYTES + 1))
     assert result.exit_code == 1, result.output
     assert "<stdin>: larger than" in result.stderr
+
+
+# -- valid files never hit an internal limit -------------------------------------------------
+def test_more_distinct_dates_than_a_statement_takes_parameters(
+        cli: Cli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite builds differ in how many parameters one statement takes (999 before 3.32, 32,766
+    since, 250,000 in Debian's): given the smallest, a valid file of 2,000 dates still uploads,
+    uploads again unchanged, and is revised."""
+    real = sqlite3.connect
+
+    def connect(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = real(*args, **kwargs)
+        connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+        return connection
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    first = date(2020, 1, 1)
+    days = [(first + timedelta(days=i)).isoformat() for i in range(2_000)]
+    lineup = _write(tmp_path, document(*(record(date=day) for day in days)))
+    db = tmp_path / "festival.db"
+    for expected in ("2000 added", "2000 unchanged"):
+        result = cli("upload", "--db", db, lineup)
+        assert result.exit_code == 0, result.output
+        assert expected in result.stdout, result.stdout
+    lineup.write_bytes(document(*(record(date=day, end="19:30") for day in days)))
+    result = cli("upload", "--db", db, lineup)
+    assert result.exit_code == 0, result.output
+    assert "2000 updated" in result.stdout, result.stdout

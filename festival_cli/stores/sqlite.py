@@ -52,6 +52,8 @@ BUSY_TIMEOUT_SECONDS = 5.0
 # Below this many puts into an empty table, dropping and rebuilding the indexes is not worth it.
 BULK_LOAD_MIN = 1_000
 PROGRESS_STEP = 5_000
+# The most parameters one statement is given: under the smallest limit any SQLite has had.
+PARAMETERS_MAX = 500
 
 def _record_json(record: Ingestion) -> str:
     # ASCII escapes keep any text a record quotes (even a lone surrogate from a hostile file)
@@ -232,10 +234,16 @@ class SqliteStore(Store):
                 "SELECT count(*) FROM performances WHERE NOT cancelled").fetchone()[0])
 
     def _versions(self, dates: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
         with self._translated():
-            return dict(self._db.execute(
-                f"SELECT date, version FROM date_versions WHERE date IN "
-                f"({', '.join('?' * len(dates))})", list(dates)))
+            # In chunks: a statement may hold only so many parameters (999 before SQLite
+            # 3.32, 32,766 since, more in some builds), and a valid file may list more dates.
+            for at in range(0, len(dates), PARAMETERS_MAX):
+                chunk = list(dates[at:at + PARAMETERS_MAX])
+                found.update(self._db.execute(
+                    f"SELECT date, version FROM date_versions WHERE date IN "
+                    f"({', '.join('?' * len(chunk))})", chunk))
+        return found
 
     # -- files already ingested -----------------------------------------------------------
     def remember_file(self, digest: str, plan: Plan, memo: dict[str, Any]) -> None:
