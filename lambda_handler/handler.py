@@ -25,7 +25,7 @@ import logging
 import os
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import AWS_ERRORS
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
@@ -46,6 +46,11 @@ from lambda_handler.notify import message_for
 from lambda_handler.notify_once import NotifyOnce
 from lambda_handler.reading import Unreadable, read_upload
 
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_s3.client import S3Client
+    from types_boto3_sns.client import SNSClient
+    from types_boto3_sqs.client import SQSClient
+
 log = logging.getLogger("festival.pipeline")
 log.setLevel(logging.INFO)
 
@@ -65,9 +70,9 @@ class FileResult:
 class Pipeline:
     """The function's work, with its clients and settings held (and injectable)."""
 
-    def __init__(self, s3: Any, sns: Any, store: DynamoStore, topic_arn: str,
+    def __init__(self, s3: S3Client, sns: SNSClient, store: DynamoStore, topic_arn: str,
                  prefix: str = UPLOAD_PREFIX, once: NotifyOnce | None = None, *,
-                 sqs: Any = None, queue_url: str | None = None) -> None:
+                 sqs: SQSClient | None = None, queue_url: str | None = None) -> None:
         self.s3 = s3
         self.sns = sns
         self.store = store

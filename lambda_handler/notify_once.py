@@ -20,7 +20,9 @@ from festival_cli.aws_errors import store_errors
 from festival_cli.stores.dynamodb import conditional_write
 from festival_cli.stores.dynamodb_schema import ATTR_INGESTION_ID
 
-if TYPE_CHECKING:  # pragma: no cover
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_dynamodb.client import DynamoDBClient
+
     from festival_cli.stores.dynamodb import DynamoStore
 
 # A claim older than this is taken to belong to a run that died before publishing.
@@ -34,7 +36,7 @@ Claim = Literal["claimed", "notified", "busy"]
 class NotifyOnce:
     """The claim and the mark, on the items of the Ingestions table."""
 
-    def __init__(self, client: Any, table: str, *,
+    def __init__(self, client: DynamoDBClient, table: str, *,
                  clock: Callable[[], float] = time.time) -> None:
         self.client = client
         self.table = table
@@ -90,19 +92,17 @@ class NotifyOnce:
                 ConsistentRead=True, ProjectionExpression="#done",
                 ExpressionAttributeNames={"#done": ATTR_NOTIFIED},
             ).get("Item")
-        return bool(item) and ATTR_NOTIFIED in item
+        return ATTR_NOTIFIED in (item or {})
 
     def _update(self, ingestion_id: str, expression: str) -> None:
-        names = {"#claim": ATTR_NOTIFYING}
-        values: dict[str, Any] = {}
+        request: dict[str, Any] = {
+            "TableName": self.table,
+            "Key": {ATTR_INGESTION_ID: {"S": ingestion_id}},
+            "UpdateExpression": expression,
+            "ExpressionAttributeNames": {"#claim": ATTR_NOTIFYING},
+        }
         if "#done" in expression:
-            names["#done"] = ATTR_NOTIFIED
-            values[":now"] = {"N": f"{self.clock():.3f}"}
+            request["ExpressionAttributeNames"]["#done"] = ATTR_NOTIFIED
+            request["ExpressionAttributeValues"] = {":now": {"N": f"{self.clock():.3f}"}}
         with store_errors(f"mark the notification of {ingestion_id}"):
-            self.client.update_item(
-                TableName=self.table,
-                Key={ATTR_INGESTION_ID: {"S": ingestion_id}},
-                UpdateExpression=expression,
-                ExpressionAttributeNames=names,
-                **({"ExpressionAttributeValues": values} if values else {}),
-            )
+            self.client.update_item(**request)

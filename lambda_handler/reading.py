@@ -16,10 +16,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import AWS_ERRORS, DENIED, MISSING, error_code
 from lambda_handler.events import ObjectCreated
+
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_s3.client import S3Client
 
 # S3's answers for a version that is gone for good, or that the function may not read (a key
 # that is disabled or pending deletion refuses too).
@@ -48,7 +51,7 @@ class Upload:
     data: bytes | None = None  # None: larger than the limit, never read
 
 
-def read_upload(s3: Any, obj: ObjectCreated, limit: int) -> Upload:
+def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
     """The object version of `obj`, its body read only when it is at most `limit` bytes."""
     version = {"VersionId": obj.version_id} if obj.version_id else {}
     size = obj.size

@@ -12,16 +12,25 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from festival_cli.aws.package import Package
 from festival_cli.aws.session import Notify, ignore
 from festival_cli.aws_errors import AWS_ERRORS, error_message, is_missing
 from festival_cli.core.errors import DeployError
 
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_cloudformation.client import CloudFormationClient
+    from types_boto3_cloudformation.literals import CapabilityType, ChangeSetTypeType
+    from types_boto3_cloudformation.type_defs import (
+        ParameterTypeDef,
+        StackEventTypeDef,
+        StackTypeDef,
+    )
+
 log = logging.getLogger(__name__)
 
-CAPABILITIES = ["CAPABILITY_IAM"]
+CAPABILITIES: list[CapabilityType] = ["CAPABILITY_IAM"]
 
 # The two ways CloudFormation says a change set would change nothing: real AWS fails the change
 # set with this reason; moto (and CreateStack-style validation) refuses to create it at all.
@@ -38,7 +47,7 @@ UPDATABLE = {
 }
 
 
-def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
+def describe_stack(cfn: CloudFormationClient, stack: str) -> StackTypeDef | None:
     """The stack as describe_stacks gives it, or None when there is no such stack."""
     try:
         stacks = cfn.describe_stacks(StackName=stack)["Stacks"]
@@ -49,8 +58,10 @@ def describe_stack(cfn: Any, stack: str) -> dict[str, Any] | None:
     return stacks[0] if stacks else None
 
 
-def outputs_of(description: dict[str, Any]) -> dict[str, str]:
-    return {o["OutputKey"]: o["OutputValue"] for o in description.get("Outputs") or []}
+def outputs_of(description: StackTypeDef | None) -> dict[str, str]:
+    """The stack's outputs by name (none for no stack)."""
+    outputs = (description.get("Outputs") or []) if description is not None else []
+    return {o["OutputKey"]: o["OutputValue"] for o in outputs}
 
 
 # ---- events ---------------------------------------------------------------------------------
@@ -77,7 +88,7 @@ OnEvent = Callable[[StackEvent], None]
 class EventWatcher:
     """Reports the events a stack gains after it is created, oldest first, each once."""
 
-    def __init__(self, cfn: Any, stack: str) -> None:
+    def __init__(self, cfn: CloudFormationClient, stack: str) -> None:
         self.cfn = cfn
         self.stack = stack
         self.seen: set[str] = set()
@@ -106,7 +117,7 @@ class EventWatcher:
             self.events.append(event)
             on_event(event)
 
-    def _newest_first(self) -> Iterator[dict[str, Any]]:
+    def _newest_first(self) -> Iterator[StackEventTypeDef]:
         paginator = self.cfn.get_paginator("describe_stack_events")
         for page in paginator.paginate(StackName=self.stack):
             yield from page.get("StackEvents", [])
@@ -121,7 +132,7 @@ class EventWatcher:
 
 
 def wait_until_settled(
-    cfn: Any,
+    cfn: CloudFormationClient,
     stack_id: str,
     watcher: EventWatcher,
     on_event: OnEvent,
@@ -153,8 +164,12 @@ def failure_message(stack: str, status: str, failures: list[StackEvent]) -> str:
 
 
 def ready_for_change(
-    cfn: Any, stack: str, notify: Notify, poll_interval: float, sleep: Callable[[float], None]
-) -> dict[str, Any] | None:
+    cfn: CloudFormationClient,
+    stack: str,
+    notify: Notify,
+    poll_interval: float,
+    sleep: Callable[[float], None],
+) -> StackTypeDef | None:
     """The existing stack to update, or None when a new one must be created."""
     current = describe_stack(cfn, stack)
     if current is None:
@@ -180,11 +195,11 @@ def ready_for_change(
 
 
 def create_change_set(
-    cfn: Any,
+    cfn: CloudFormationClient,
     stack: str,
     body: str,
-    parameters: list[dict[str, Any]],
-    change_type: str,
+    parameters: list[ParameterTypeDef],
+    change_type: ChangeSetTypeType,
     package: Package,
 ) -> str | None:
     """The new change set's name, or None when CloudFormation refuses it for having no changes."""
@@ -209,7 +224,11 @@ def create_change_set(
 
 
 def change_set_ready(
-    cfn: Any, stack: str, name: str, poll_interval: float, sleep: Callable[[float], None]
+    cfn: CloudFormationClient,
+    stack: str,
+    name: str,
+    poll_interval: float,
+    sleep: Callable[[float], None],
 ) -> bool:
     """Wait for the change set; True when it can be executed, False when it changes nothing."""
     while True:

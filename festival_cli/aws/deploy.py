@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from festival_cli.aws.artifacts import ensure_artifact_bucket, upload_package
 from festival_cli.aws.changesets import (
@@ -34,6 +34,11 @@ from festival_cli.aws.package import Package, build_package, source_root
 from festival_cli.aws.session import Clients, Notify, ignore
 from festival_cli.aws_errors import AWS_ERRORS, is_missing, translated
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_cloudformation.literals import ChangeSetTypeType
+    from types_boto3_cloudformation.type_defs import ParameterTypeDef
+    from types_boto3_s3.type_defs import ObjectIdentifierTypeDef
 
 STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,127}$")  # CloudFormation's own rule
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")  # the template's AllowedPattern
@@ -138,13 +143,16 @@ def deploy(
         current = ready_for_change(cfn, stack, notify, poll_interval, sleep)
         if current is None and email is None:
             raise UsageError(f"stack {stack} does not exist yet: its first deploy needs --email")
-        change_type = "CREATE" if current is None else "UPDATE"
-        parameters = [
-            {"ParameterKey": "CodeBucket", "ParameterValue": bucket},
-            {"ParameterKey": "CodeKey", "ParameterValue": package.key},
+        change_type: ChangeSetTypeType = "CREATE" if current is None else "UPDATE"
+        email_parameter: ParameterTypeDef = (
             {"ParameterKey": "NotificationEmail", "UsePreviousValue": True}
             if email is None
-            else {"ParameterKey": "NotificationEmail", "ParameterValue": email},
+            else {"ParameterKey": "NotificationEmail", "ParameterValue": email}
+        )
+        parameters: list[ParameterTypeDef] = [
+            {"ParameterKey": "CodeBucket", "ParameterValue": bucket},
+            {"ParameterKey": "CodeKey", "ParameterValue": package.key},
+            email_parameter,
         ]
         change_set = create_change_set(cfn, stack, body, parameters, change_type, package)
         ready = change_set is not None and change_set_ready(
@@ -152,7 +160,7 @@ def deploy(
         )
         if change_set is None or not ready:
             notify(f"stack {stack} is up to date")
-            described = describe_stack(cfn, stack) or {}
+            described = describe_stack(cfn, stack)
             return DeployResult(
                 stack, region, "unchanged", outputs_of(described), package, uploaded, bucket
             )
@@ -168,7 +176,7 @@ def deploy(
         status = wait_until_settled(cfn, stack_id, watcher, on_event, poll_interval, sleep)
         if status not in SETTLED_OK:
             raise DeployError(failure_message(stack, status, watcher.failures()))
-        outputs = outputs_of(describe_stack(cfn, stack_id) or {})
+        outputs = outputs_of(describe_stack(cfn, stack_id))
     action: Literal["created", "updated"] = "created" if change_type == "CREATE" else "updated"
     return DeployResult(stack, region, action, outputs, package, uploaded, bucket)
 
@@ -223,10 +231,9 @@ def empty_bucket(aws: Clients, bucket: str) -> int:
     removed = 0
     try:
         for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-            keys = [
-                {"Key": v["Key"], "VersionId": v["VersionId"]}
-                for kind in ("Versions", "DeleteMarkers")
-                for v in page.get(kind, [])
+            versions = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+            keys: list[ObjectIdentifierTypeDef] = [
+                {"Key": v["Key"], "VersionId": v["VersionId"]} for v in versions
             ]
             for start in range(0, len(keys), 1000):  # DeleteObjects takes 1,000 at most
                 chunk = keys[start : start + 1000]

@@ -9,10 +9,18 @@ only when a client is first asked for, so local commands never pay for it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, overload
 
 from festival_cli.aws_errors import AWS_ERRORS, describe
 from festival_cli.core.errors import StackError
+
+if TYPE_CHECKING:  # pragma: no cover - the stubs are a dev dependency, never imported at run time
+    from types_boto3_cloudformation.client import CloudFormationClient
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_s3.client import S3Client
+    from types_boto3_sns.client import SNSClient
+    from types_boto3_sqs.client import SQSClient
+    from types_boto3_sts.client import STSClient
 
 # Told what is being done, one line at a time (the CLI prints it; tests collect it).
 Notify = Callable[[str], None]
@@ -24,11 +32,25 @@ def ignore(_: Any) -> None:
 
 
 class Clients(Protocol):
-    """Where the deploy code gets its AWS clients: an AwsSession, or a fake."""
+    """Where the AWS code gets its clients: an AwsSession, or a fake. Each client is typed by
+    its service's stubs (types-boto3), for mypy only."""
 
     @property
     def region(self) -> str: ...
 
+    @overload
+    def client(self, service: Literal["cloudformation"]) -> CloudFormationClient: ...
+    @overload
+    def client(self, service: Literal["dynamodb"]) -> DynamoDBClient: ...
+    @overload
+    def client(self, service: Literal["s3"]) -> S3Client: ...
+    @overload
+    def client(self, service: Literal["sns"]) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["sqs"]) -> SQSClient: ...
+    @overload
+    def client(self, service: Literal["sts"]) -> STSClient: ...
+    @overload
     def client(self, service: str) -> Any: ...
 
 

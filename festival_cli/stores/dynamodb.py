@@ -23,7 +23,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import (
     AWS_ERRORS,
@@ -59,6 +59,14 @@ from festival_cli.stores.dynamodb_schema import (
     INDEX_RECENT,
     KIND_INGESTION,
 )
+
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_dynamodb.client import DynamoDBClient
+    from types_boto3_dynamodb.type_defs import (
+        AttributeValueTypeDef,
+        WriteRequestOutputTypeDef,
+        WriteRequestTypeDef,
+    )
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +114,7 @@ class DynamoStore(Store):
 
     def __init__(
         self,
-        client: Any,
+        client: DynamoDBClient,
         table: str,
         ingestions_table: str,
         *,
@@ -182,7 +190,7 @@ class DynamoStore(Store):
 
     def _write_plan(self, plan: Plan, progress: Progress | None) -> None:
         # One request per key: DynamoDB refuses a batch naming a key twice, so fold first.
-        requests: dict[tuple[str, str], dict[str, Any]] = {}
+        requests: dict[tuple[str, str], WriteRequestTypeDef] = {}
         for p in plan.deletes:
             requests[p.key] = {"DeleteRequest": {"Key": key_of(p)}}
         for put in plan.identified_puts():
@@ -193,9 +201,9 @@ class DynamoStore(Store):
             if progress is not None:
                 progress(min(start + BATCH_SIZE, len(pending)), len(pending))
 
-    def _write_batch(self, batch: list[dict[str, Any]]) -> None:
+    def _write_batch(self, batch: Sequence[WriteRequestTypeDef]) -> None:
         """One BatchWriteItem, its leftovers retried with backoff; never drops an item."""
-        pending = batch
+        pending: Sequence[WriteRequestTypeDef | WriteRequestOutputTypeDef] = batch
         last_error: Exception | None = None
         for attempt in range(1, self.max_attempts + 1):
             try:
@@ -353,5 +361,5 @@ class DynamoStore(Store):
         return int(response["Table"].get("ItemCount", 0))
 
 
-def _value(value: str | int) -> dict[str, str]:
+def _value(value: str | int) -> AttributeValueTypeDef:
     return {"N": str(value)} if isinstance(value, int) else {"S": value}

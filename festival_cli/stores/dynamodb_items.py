@@ -19,7 +19,7 @@ import math
 import re
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from festival_cli.core.model import (
     ATTR_CANCELLED,
@@ -44,7 +44,11 @@ from festival_cli.stores.dynamodb_schema import (
     KIND_INGESTION,
 )
 
-Item = dict[str, dict[str, Any]]
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+# An item as the DynamoDB client sends and returns it (typed by types-boto3, for mypy only).
+Item: TypeAlias = "dict[str, AttributeValueTypeDef]"
 
 # What one ingestion record keeps of its lists (an item is at most 400 KB).
 STORED_LINES = 100

@@ -13,7 +13,7 @@ The functions build the requests; `DynamoStore` sends them (and translates error
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from festival_cli.stores.dynamodb_schema import ATTR_INGESTION_ID
@@ -52,7 +52,7 @@ def read_request(table: str) -> dict[str, Any]:
     }
 
 
-def dates_of(response: dict[str, Any]) -> list[str]:
+def dates_of(response: Mapping[str, Any]) -> list[str]:
     """The dates a GetItem response of the register holds (none before the first write)."""
     item = response.get("Item") or {}
     return sorted(item.get(ATTR_DATES, {}).get("SS", []))

@@ -12,12 +12,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, fields
 from pathlib import PurePath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws.changesets import describe_stack, outputs_of
-from festival_cli.aws.session import AwsSession
+from festival_cli.aws.session import AwsSession, Clients
 from festival_cli.aws_errors import translated
 from festival_cli.core.errors import (
     IngestionFailed,
@@ -41,6 +42,10 @@ from festival_cli.core.upload_contract import (
 from festival_cli.stores.dynamodb import DynamoStore
 from festival_cli.targets.base import StatusReport, UploadResult
 
+if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
+    from types_boto3_cloudformation.client import CloudFormationClient
+    from types_boto3_sqs.literals import QueueAttributeNameType
+
 POLL_SECONDS = 2.0
 PENDING_CONFIRMATION = "PendingConfirmation"
 
@@ -62,7 +67,7 @@ class StackOutputs:
         return [f.name for f in fields(cls)]
 
 
-def read_outputs(cloudformation: Any, name: str, region: str) -> StackOutputs:
+def read_outputs(cloudformation: CloudFormationClient, name: str, region: str) -> StackOutputs:
     """The outputs of stack `name`; StackError when it is missing or incomplete."""
     with translated(f"cannot read stack '{name}'", StackError):
         stack = describe_stack(cloudformation, name)
@@ -100,7 +105,7 @@ class StackTarget:
         self,
         name: str,
         outputs: StackOutputs,
-        aws: AwsSession,
+        aws: Clients,
         *,
         poll_seconds: float = POLL_SECONDS,
         sleep: Callable[[float], None] = time.sleep,
@@ -220,28 +225,31 @@ class StackTarget:
 
     def _depth(self, queue_url: str, *, in_flight: bool) -> int:
         """Messages waiting (and, for the main queue, being processed) in a queue."""
-        names = ["ApproximateNumberOfMessages"]
+        names: list[QueueAttributeNameType] = ["ApproximateNumberOfMessages"]
         if in_flight:
             names.append("ApproximateNumberOfMessagesNotVisible")
-        attributes = self._call("sqs", "get_queue_attributes", QueueUrl=queue_url,
-                                AttributeNames=names)["Attributes"]
+        with self._failing("sqs get_queue_attributes"):
+            attributes = self.aws.client("sqs").get_queue_attributes(
+                QueueUrl=queue_url, AttributeNames=names)["Attributes"]
         return sum(int(attributes.get(n, 0)) for n in names)
 
     def pending_subscriptions(self) -> list[str]:
         """Endpoints of the topic's subscriptions that still await their confirmation."""
         pending: list[str] = []
-        request: dict[str, Any] = {"TopicArn": self.outputs.TopicArn}
+        token: dict[str, str] = {}
         while True:
-            page = self._call("sns", "list_subscriptions_by_topic", **request)
+            with self._failing("sns list_subscriptions_by_topic"):
+                page = self.aws.client("sns").list_subscriptions_by_topic(
+                    TopicArn=self.outputs.TopicArn, **token)
             pending += [s.get("Endpoint", "?") for s in page.get("Subscriptions", [])
                         if s.get("SubscriptionArn") == PENDING_CONFIRMATION]
             if not page.get("NextToken"):
                 return pending
-            request["NextToken"] = page["NextToken"]
+            token = {"NextToken": page["NextToken"]}
 
-    def _call(self, service: str, operation: str, **kwargs: Any) -> Any:
-        with translated(f"stack {self.name}: {service} {operation} failed", StackError):
-            return getattr(self.aws.client(service), operation)(**kwargs)
+    def _failing(self, call: str) -> AbstractContextManager[None]:
+        """A failed AWS call as the StackError `festival status` shows."""
+        return translated(f"stack {self.name}: {call} failed", StackError)
 
     def close(self) -> None:
         self.store.close()

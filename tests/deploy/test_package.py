@@ -159,7 +159,8 @@ def test_entries_are_sorted_with_fixed_time_and_mode(package: Package) -> None:
 
 def test_the_handler_imports_from_the_package_alone(real: Package, tmp_path: Path) -> None:
     """In a clean interpreter (-I) whose path starts at the extracted package: the handler and
-    everything of ours it imports come from the package, and neither Typer nor Rich is loaded."""
+    everything of ours it imports come from the package, and neither Typer, Rich nor the boto3
+    type stubs are loaded."""
     zipfile.ZipFile(io.BytesIO(real.data)).extractall(tmp_path)
     probe = textwrap.dedent(f"""
         import sys
@@ -172,6 +173,8 @@ def test_the_handler_imports_from_the_package_alone(real: Package, tmp_path: Pat
         assert not outside, f"imported from outside the package: {{outside}}"
         loaded = {{"typer", "rich", "click"}} & {{n.split(".")[0] for n in sys.modules}}
         assert not loaded, f"the handler loads {{loaded}}"
+        stubs = [n for n in sys.modules if n.startswith(("types_boto3", "botocore_stubs"))]
+        assert not stubs, f"type stubs are for mypy only, yet loaded: {{stubs}}"
         assert callable(lambda_handler.handler.handler)
     """)
     result = subprocess.run([sys.executable, "-I", "-c", probe], capture_output=True,
