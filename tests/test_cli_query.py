@@ -9,11 +9,13 @@ import os
 import subprocess
 import sys
 from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 from click.testing import Result
 
+from festival_cli.core.query import Query
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import lineup, perf
 
@@ -94,21 +96,72 @@ def test_no_match_in_a_table_says_so_on_stderr(cli: Cli, db: Path) -> None:
     assert result.stderr == "no performances match\n"
 
 
+D = "2026-07-10"
+# What a person types for each field of a Query.
+FLAGS = {"performer": "--performer", "stage": "--stage", "date": "--date", "at": "--at",
+         "start": "--from", "end": "--to", "min_popularity": "--min-popularity"}
+
+
+def typed(query: Query) -> list[str]:
+    return [arg for f in fields(query) if (value := getattr(query, f.name)) is not None
+            for arg in (FLAGS[f.name], str(value))]
+
+
+# Every refusal of core.query, as the command says it: naming the options as they are typed.
 @pytest.mark.parametrize(
-    ("args", "message"),
+    ("query", "message"),
     [
-        (["--at", "21:30"], "--at needs --date (e.g. --date 2026-07-10 --at 21:30)"),
-        (["--date", "2026-07-32"], "--date: '2026-07-32' is not a date (YYYY-MM-DD)"),
-        (["--stage", "Main"], "--stage needs a time range (--from and --to) or a --date, "
-                              "e.g. --stage Main --from 2026-07-10T18:00 --to 2026-07-10T23:00"),
-        ([], "say what to look for: --performer, --stage with --from/--to, or --date"),
+        (Query(), "say what to look for: --performer, --stage with --from/--to, or --date"),
+        (Query(date="2026-7-10"), "--date: '2026-7-10' is not a date (YYYY-MM-DD)"),
+        (Query(date="2026-02-30"), "--date: '2026-02-30' is not a date (YYYY-MM-DD)"),
+        (Query(date=D, at="24:00"), "--at: '24:00' is not a time (HH:MM)"),
+        (Query(date=D, at="21:30\n"), "--at: '21:30\n' is not a time (HH:MM)"),
+        (Query(date="2026-07-10\n"), "--date: '2026-07-10\n' is not a date (YYYY-MM-DD)"),
+        (Query(stage="Main", start="2026-07-10 18:00", end="2026-07-10T19:00"),
+         "--from: '2026-07-10 18:00' is not a date and time (YYYY-MM-DDTHH:MM)"),
+        (Query(date=D, min_popularity=101), "--min-popularity: 101 is not between 0 and 100"),
+        (Query(date=D, min_popularity=-1), "--min-popularity: -1 is not between 0 and 100"),
+        (Query(stage="Main", start="2026-07-10T19:00", end="2026-07-10T19:00"),
+         "--from 2026-07-10T19:00 is not before --to 2026-07-10T19:00"),
+        (Query(at="21:30"), "--at needs --date (e.g. --date 2026-07-10 --at 21:30)"),
+        (Query(min_popularity=5), "--min-popularity needs --date (e.g. --date 2026-07-10)"),
+        (Query(date=D, at="21:30", min_popularity=5),
+         "--at and --min-popularity cannot be combined"),
+        (Query(stage="Main", start="2026-07-10T19:00"), "a time range needs both --from and --to"),
+        (Query(performer="A", stage="Main", date=D),
+         "--performer can be combined only with --date"),
+        (Query(performer="A", date=D, at="12:00"),
+         "--performer can be combined only with --date"),
+        (Query(stage="Main"),
+         "--stage needs a time range (--from and --to) or a --date, "
+         "e.g. --stage Main --from 2026-07-10T18:00 --to 2026-07-10T23:00"),
+        (Query(stage="Main", date=D, at="12:00"),
+         "--stage can be combined with --from/--to or --date only"),
+        (Query(stage="Main", date=D, start="2026-07-10T18:00", end="2026-07-10T19:00"),
+         "give either --date or --from/--to, not both"),
+        (Query(start="2026-07-10T18:00", end="2026-07-10T19:00"),
+         "a time range is for one stage: add --stage, "
+         "e.g. --stage Main --from 2026-07-10T18:00 --to 2026-07-10T23:00"),
     ],
 )
-def test_bad_selectors_are_usage_errors(cli: Cli, db: Path, args: list[str],
-                                        message: str) -> None:
-    result = cli("query", "--db", db, *args)
+def test_bad_selectors_are_usage_errors_naming_the_options(cli: Cli, db: Path, query: Query,
+                                                          message: str) -> None:
+    result = cli("query", "--db", db, *typed(query))
     assert result.exit_code == 2
     assert result.stderr == f"error: {message}\n"
+
+
+def test_the_cli_spells_each_field_as_its_option() -> None:
+    from festival_cli.cli.errors import flag
+
+    assert {name: flag(name) for name in FLAGS} == FLAGS
+    assert (flag("day_starts"), flag("step")) == ("--day-starts", "--step")
+
+
+def test_export_refuses_a_range_without_a_stage_instead_of_crashing(cli: Cli, db: Path) -> None:
+    result = cli("export", "--db", db, "--from", "2026-07-10T18:00", "--to", "2026-07-10T19:00")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: a time range is for one stage: add --stage")
 
 
 def test_an_unknown_output_is_a_usage_error(cli: Cli, db: Path) -> None:

@@ -12,8 +12,9 @@ import pytest
 from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
+from festival_cli.core.query import SELECTORS
 from festival_cli.core.schema import DATE_POPULARITY, INDEXES
-from festival_cli.cost.assumptions import Assumptions
+from festival_cli.cost.assumptions import QUERY_MIX, Assumptions
 from festival_cli.cost.estimate import estimate
 from festival_cli.cost.prices import PRICES
 from festival_cli.cost.profile import (
@@ -260,6 +261,11 @@ def test_the_file_limit_sets_the_fewest_uploads_a_day() -> None:
 def test_impossible_assumptions_are_refused(bad: dict[str, Any]) -> None:
     with pytest.raises(ValueError):
         Assumptions(**bad).check()
+
+
+def test_the_query_mix_gives_every_selector_a_share_once() -> None:
+    assert [row[0] for row in QUERY_MIX] == list(SELECTORS)
+    assert sum(row[1] for row in QUERY_MIX) == pytest.approx(1.0)
 
 
 # -- the command ------------------------------------------------------------------------------

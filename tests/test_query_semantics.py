@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 import pytest
 
-from festival_cli.core.errors import UsageError
-from festival_cli.core.query import KeyRead, Query, playing_at
+from festival_cli.core.errors import OptionError, UsageError
+from festival_cli.core.query import SELECTORS, KeyRead, Query, Selector, playing_at
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from tests.factories import perf
 
@@ -15,41 +17,47 @@ D = "2026-07-10"
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        (Query(), "say what to look for: --performer, --stage with --from/--to, or --date"),
-        (Query(date="2026-7-10"), "--date: '2026-7-10' is not a date (YYYY-MM-DD)"),
-        (Query(date="2026-02-30"), "--date: '2026-02-30' is not a date (YYYY-MM-DD)"),
-        (Query(date=D, at="24:00"), "--at: '24:00' is not a time (HH:MM)"),
-        (Query(date=D, at="21:30\n"), "--at: '21:30\n' is not a time (HH:MM)"),
-        (Query(date="2026-07-10\n"), "--date: '2026-07-10\n' is not a date (YYYY-MM-DD)"),
+        (Query(), "say what to look for: performer, stage with start/end, or date"),
+        (Query(date="2026-7-10"), "date: '2026-7-10' is not a date (YYYY-MM-DD)"),
+        (Query(date="2026-02-30"), "date: '2026-02-30' is not a date (YYYY-MM-DD)"),
+        (Query(date=D, at="24:00"), "at: '24:00' is not a time (HH:MM)"),
+        (Query(date=D, at="21:30\n"), "at: '21:30\n' is not a time (HH:MM)"),
+        (Query(date="2026-07-10\n"), "date: '2026-07-10\n' is not a date (YYYY-MM-DD)"),
         (Query(stage="Main", start="2026-07-10 18:00", end="2026-07-10T19:00"),
-         "--from: '2026-07-10 18:00' is not a date and time (YYYY-MM-DDTHH:MM)"),
-        (Query(date=D, min_popularity=101), "--min-popularity: 101 is not between 0 and 100"),
-        (Query(date=D, min_popularity=-1), "--min-popularity: -1 is not between 0 and 100"),
+         "start: '2026-07-10 18:00' is not a date and time (YYYY-MM-DDTHH:MM)"),
+        (Query(date=D, min_popularity=101), "min_popularity: 101 is not between 0 and 100"),
+        (Query(date=D, min_popularity=-1), "min_popularity: -1 is not between 0 and 100"),
         (Query(stage="Main", start="2026-07-10T19:00", end="2026-07-10T19:00"),
-         "--from 2026-07-10T19:00 is not before --to 2026-07-10T19:00"),
-        (Query(at="21:30"), "--at needs --date (e.g. --date 2026-07-10 --at 21:30)"),
-        (Query(min_popularity=5), "--min-popularity needs --date (e.g. --date 2026-07-10)"),
+         "start 2026-07-10T19:00 is not before end 2026-07-10T19:00"),
+        (Query(at="21:30"), "at needs date (e.g. date 2026-07-10 at 21:30)"),
+        (Query(min_popularity=5), "min_popularity needs date (e.g. date 2026-07-10)"),
         (Query(date=D, at="21:30", min_popularity=5),
-         "--at and --min-popularity cannot be combined"),
-        (Query(stage="Main", start="2026-07-10T19:00"), "a time range needs both --from and --to"),
+         "at and min_popularity cannot be combined"),
+        (Query(stage="Main", start="2026-07-10T19:00"), "a time range needs both start and end"),
         (Query(performer="A", stage="Main", date=D),
-         "--performer can be combined only with --date"),
+         "performer can be combined only with date"),
         (Query(performer="A", date=D, at="12:00"),
-         "--performer can be combined only with --date"),
+         "performer can be combined only with date"),
         (Query(stage="Main"),
-         "--stage needs a time range (--from and --to) or a --date, "
-         "e.g. --stage Main --from 2026-07-10T18:00 --to 2026-07-10T23:00"),
+         "stage needs a time range (start and end) or a date, "
+         "e.g. stage Main start 2026-07-10T18:00 end 2026-07-10T23:00"),
         (Query(stage="Main", date=D, at="12:00"),
-         "--stage can be combined with --from/--to or --date only"),
+         "stage can be combined with start/end or date only"),
         (Query(stage="Main", date=D, start="2026-07-10T18:00", end="2026-07-10T19:00"),
-         "give either --date or --from/--to, not both"),
+         "give either date or start/end, not both"),
+        (Query(start="2026-07-10T18:00", end="2026-07-10T19:00"),
+         "a time range is for one stage: add stage, "
+         "e.g. stage Main start 2026-07-10T18:00 end 2026-07-10T23:00"),
     ],
 )
-def test_check_refuses_with_a_message(query: Query, message: str) -> None:
-    with pytest.raises(UsageError) as raised:
+def test_check_refuses_naming_fields_not_flags(query: Query, message: str) -> None:
+    # The CLI spells the fields as its options (tests/test_cli_query.py shows what people see).
+    with pytest.raises(OptionError) as raised:
         query.check()
     assert str(raised.value) == message
     assert raised.value.exit_code == 2
+    assert set(raised.value.fields) <= {f.name for f in fields(Query)}
+    assert raised.value.field in message
 
 
 @pytest.mark.parametrize(
@@ -61,6 +69,38 @@ def test_check_refuses_with_a_message(query: Query, message: str) -> None:
 )
 def test_check_accepts_the_five_selectors(query: Query) -> None:
     assert query.check() is query
+
+
+# A well-formed value for each field, to build every combination of fields.
+SAMPLE = {"performer": "A", "stage": "Main", "date": D, "at": "21:30",
+          "start": "2026-07-10T18:00", "end": "2026-07-10T23:00", "min_popularity": 80}
+
+
+@pytest.mark.parametrize(("selector", "form"), [(s, f) for s in SELECTORS for f in s.forms],
+                         ids=lambda v: v.name if isinstance(v, Selector) else "+".join(v))
+def test_each_form_of_a_selector_is_accepted_and_read_through_its_index(
+    selector: Selector, form: tuple[str, ...]
+) -> None:
+    query = Query(**{name: SAMPLE[name] for name in form})  # type: ignore[arg-type]
+    assert query.check().selector is selector
+    assert {read.index for read in query.reads()} == {selector.index}
+
+
+def test_no_two_selectors_accept_the_same_fields() -> None:
+    forms = [frozenset(f) for s in SELECTORS for f in s.forms]
+    assert len(forms) == len(set(forms))
+
+
+@pytest.mark.parametrize("mask", range(2 ** len(SAMPLE)))
+def test_every_combination_of_fields_is_a_selector_or_a_usage_error(mask: int) -> None:
+    given = {name: value for i, (name, value) in enumerate(SAMPLE.items()) if mask >> i & 1}
+    query = Query(**given)  # type: ignore[arg-type]
+    try:
+        query.check()
+    except OptionError as exc:
+        assert query.selector is None and exc.fields
+    else:
+        assert query.selector is not None and query.reads()
 
 
 @pytest.mark.parametrize(

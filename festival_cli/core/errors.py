@@ -6,7 +6,7 @@ Lambda handler (an ingestion state and a notification). Everything else raises a
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -23,6 +23,31 @@ class UsageError(FestivalError):
     """The command was asked something it cannot do (a bad option or combination of options)."""
 
     exit_code = 2
+
+
+class OptionError(UsageError):
+    """A bad option value or combination, naming the options by the fields they set.
+
+    The core does not know how a command spells its options, so `template` names each field it
+    mentions as a `{field}` placeholder (the fields are listed in `fields`, the one at fault
+    first) and each value it quotes as a `{name}` one (`values`). `spelled(spell)` fills the
+    fields with a caller's spelling (the CLI: `--min-popularity`); `str()` with the field names.
+    """
+
+    def __init__(self, template: str, *fields: str, **values: object) -> None:
+        self.template = template
+        self.fields = fields
+        self.values = values
+        super().__init__(self.spelled(str))
+
+    @property
+    def field(self) -> str:
+        """The field at fault."""
+        return self.fields[0]
+
+    def spelled(self, spell: Callable[[str], str]) -> str:
+        """The message, each field named as `spell(field)`."""
+        return self.template.format(**{f: spell(f) for f in self.fields}, **self.values)
 
 
 class SourceError(FestivalError):

@@ -10,7 +10,7 @@ covers the rows from its start to its end, each rounded to the nearest row bound
 one row), so back-to-back sets never share a row. Sets that overlap on one stage (a warning at
 validation, but possible) get extra lanes: columns of their own next to the stage's first one.
 
-Stages are in the order given by `--stage`, otherwise alphabetical (case-insensitive), so a stage
+Stages are in the order given (`stages`), otherwise alphabetical (case-insensitive), so a stage
 keeps its place on every day of the festival.
 """
 
@@ -20,7 +20,7 @@ import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from festival_cli.core.errors import UsageError
+from festival_cli.core.errors import OptionError
 from festival_cli.core.model import (
     DEFAULT_DAY_STARTS,
     LAST_DATE,
@@ -109,9 +109,10 @@ class Timetable:
 
 
 def check_step(step: int) -> int:
-    """`step` if it is a sensible row height in minutes, else a `UsageError`."""
+    """`step` if it is a sensible row height in minutes, else an `OptionError` on `step`."""
     if not MIN_STEP <= step <= MAX_STEP:
-        raise UsageError(f"--step: {step} is not between {MIN_STEP} and {MAX_STEP} minutes")
+        raise OptionError("{step}: {value} is not between {low} and {high} minutes", "step",
+                          value=step, low=MIN_STEP, high=MAX_STEP)
     return step
 
 
@@ -134,7 +135,7 @@ def festival_day_sets(
     `day_starts` belong to the night of `day`). With `stages`, reads only those stages over
     the day's window instead (the `Stage-Date-Start` index), which is less on a big festival.
     """
-    check_time("--day-starts", day_starts)
+    check_time("day_starts", day_starts)
     if stages:
         window = (f"{day}T{day_starts}", f"{shift_date(day, 1)}T{day_starts}")
         queries = [Query(stage=s, start=window[0], end=window[1]) for s in dict.fromkeys(stages)]
@@ -161,8 +162,8 @@ def build_timetable(
     `stages`: show only these, in this order. `highlight`: performers (case-insensitive) to mark;
     overlaps between their sets are the timetable's clashes.
     """
-    Query(date=day).check()  # a `UsageError` for a date that is not one
-    check_time("--day-starts", day_starts)
+    Query(date=day).check()  # an `OptionError` for a date that is not one
+    check_time("day_starts", day_starts)
     check_step(step)
     sets = [p for p in performances if in_festival_day(p, day, day_starts)]
     wanted = list(dict.fromkeys(stages))

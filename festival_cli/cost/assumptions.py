@@ -3,9 +3,11 @@ settings. Every figure is shown with the estimate (`describe_assumptions`)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from festival_cli.core.query import AT, DATE, PERFORMER, POPULARITY, STAGE, Selector
 from festival_cli.core.upload_contract import MAX_SETS_PER_FILE
 
 
@@ -65,19 +67,25 @@ class Assumptions:
         return self.records_per_day * self.churn_pct / 100
 
 
-# Query mix (share of queries, sets read per query as a multiple of `sets_per_date`, or fixed).
-QUERY_MIX: tuple[tuple[str, str, float, float | None, int], ...] = (
-    # (question, index, share, sets read per query as a fraction of a date, fixed sets)
-    ("--performer", "table", 0.30, None, 3),
-    ("--stage --from --to", "Stage-Date-Start", 0.20, 0.15, 0),
-    ("--date", "Date-Time", 0.30, 1.0, 0),
-    ("--date --at", "Date-Time", 0.10, 1.5, 0),  # the date up to T + the evening before
-    ("--date --min-popularity", "Date-Popularity", 0.10, 0.2, 0),
+# The query mix: each selector of core.query (every one, once: a test checks it), its share of
+# the queries, and the sets one such query reads, as a fraction of a date's or a fixed number.
+QUERY_MIX: tuple[tuple[Selector, float, float | None, int], ...] = (
+    # (selector, share, sets read per query as a fraction of a date, fixed sets)
+    (PERFORMER, 0.30, None, 3),
+    (STAGE, 0.20, 0.15, 0),
+    (DATE, 0.30, 1.0, 0),
+    (AT, 0.10, 1.5, 0),  # the date up to T + the evening before
+    (POPULARITY, 0.10, 0.2, 0),
 )
 
 
-def describe_assumptions(a: Assumptions) -> list[str]:
-    """The assumptions as sentences, shown under the table."""
+def question(selector: Selector, spell: Callable[[str], str] = str) -> str:
+    """A selector's usual form, each field spelled by `spell` (the CLI: as its options)."""
+    return " ".join(spell(name) for name in selector.forms[0])
+
+
+def describe_assumptions(a: Assumptions, spell: Callable[[str], str] = str) -> list[str]:
+    """The assumptions as sentences, shown under the table; `spell` names a query's fields."""
     return [
         f"{a.records_per_day:,} records a day in {a.uploads_per_day} uploads "
         f"(~{a.records_per_upload:,.0f} a file, {a.dates_per_upload} dates a file)",
@@ -88,7 +96,7 @@ def describe_assumptions(a: Assumptions) -> list[str]:
         f"a month is {a.days_per_month} days; storage is that after {a.months_of_growth} months "
         "of growth with nothing deleted (DynamoDB table + indexes, PITR, files in S3)",
         f"{a.queries_per_day:,} queries a day: "
-        + ", ".join(f"{q} {s:.0%}" for q, _, s, _, _ in QUERY_MIX)
+        + ", ".join(f"{question(q, spell)} {s:.0%}" for q, s, _, _ in QUERY_MIX)
         + f"; a date holds {a.sets_per_date} sets",
         f"Lambda {a.architecture} {a.lambda_memory_mb} MB: {a.lambda_fixed_ms:g} ms an "
         f"invocation + {a.lambda_ms_per_record:g} ms a record + "

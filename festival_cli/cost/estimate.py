@@ -8,6 +8,7 @@ line by line and service by service, and where the design stops scaling.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,7 +86,8 @@ class Estimate:
             out[line.service] = (a + line.monthly, b + line.monthly_after_free_tier)
         return out
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, spell: Callable[[str], str] = str) -> dict[str, Any]:
+        """Everything, for JSON; `spell` names a query's fields (the CLI: as its options)."""
         return {
             "region": self.prices.region,
             "prices_read_on": self.prices.read_on,
@@ -114,7 +116,7 @@ class Estimate:
                 },
                 "stored_bytes": round(self.profile.stored_bytes, 1),
             },
-            "assumptions": describe_assumptions(self.assumptions),
+            "assumptions": describe_assumptions(self.assumptions, spell),
             "limits": [{"what": x.what, "value": x.value, "why": x.why} for x in self.limits],
         }
 
@@ -156,7 +158,7 @@ def estimate(
     lines.append(CostLine("DynamoDB", "reads: diff before each upload", uploads * diff_units,
                           "read units", prices.dynamodb_read_per_million, MILLION))
     query_units = 0.0
-    for _question, _index, share, of_date, fixed in QUERY_MIX:
+    for _selector, share, of_date, fixed in QUERY_MIX:
         sets = fixed if of_date is None else of_date * a.sets_per_date
         query_units += share * read_units(int(sets * profile.index_entry_bytes))
     lines.append(CostLine("DynamoDB", f"reads: {a.queries_per_day:,} queries a day (mix)",

@@ -14,8 +14,9 @@ from typing import Annotated
 import typer
 
 from festival_cli.cli.console import answer, message, out, plain
+from festival_cli.cli.errors import flag
 from festival_cli.core.errors import UsageError
-from festival_cli.cost.assumptions import Assumptions
+from festival_cli.cost.assumptions import Assumptions, describe_assumptions
 from festival_cli.cost.estimate import Estimate, measured_estimate
 
 HEADERS = ("service", "what", "quantity a month", "USD", "after free tier")
@@ -76,7 +77,7 @@ def command(
         )
     result = measured_estimate(assumptions)
     if output is CostOutput.json:
-        answer(json.dumps(result.to_dict(), indent=2))
+        answer(json.dumps(result.to_dict(flag), indent=2))
     elif plain(sys.stdout):
         answer(render_plain(result))
     else:
@@ -124,7 +125,7 @@ def _notes(result: Estimate) -> list[str]:
         "",
         "Assumptions:",
     ]
-    lines += [f"  - {text}" for text in result.to_dict()["assumptions"]]
+    lines += [f"  - {text}" for text in describe_assumptions(result.assumptions, flag)]
     lines += ["", "Where this design stops scaling:"]
     lines += [f"  - {x.what}: {x.value} ({x.why})" for x in result.limits]
     return lines
