@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -93,3 +94,12 @@ class Ingestion:
     def from_dict(cls, data: dict[str, Any]) -> Ingestion:
         known = {f for f in cls.__dataclass_fields__}
         return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def named_festival(records: Iterable[Ingestion]) -> tuple[str | None, str | None]:
+    """(festival name, time zone) of the first succeeded record that named them (records
+    newest first: the store's festival), else (None, None)."""
+    for record in records:
+        if record.state == "succeeded" and (record.festival or record.timezone):
+            return record.festival, record.timezone
+    return None, None

@@ -22,7 +22,7 @@ from festival_cli.core.errors import NotFoundError
 from festival_cli.core.model import Lineup, Performance, festival_clock
 from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
-from festival_cli.core.records import Ingestion
+from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.schema import DATE_TIME
 
 # Called as work advances: (items done, items in all).
@@ -174,10 +174,7 @@ class Store(ABC):
 
     def festival_info(self) -> tuple[str | None, str | None]:
         """(festival name, time zone) of the latest succeeded ingestion that named them."""
-        for record in self.recent_ingestions(limit=50):
-            if record.state == "succeeded" and (record.festival or record.timezone):
-                return record.festival, record.timezone
-        return None, None
+        return named_festival(self.recent_ingestions(limit=50))
 
     @staticmethod
     def _dates_touched(plan: Plan) -> tuple[set[str], set[str]]:

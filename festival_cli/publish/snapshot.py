@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from festival_cli.core.errors import NotFoundError
 from festival_cli.core.model import Performance, day_over, festival_clock
-from festival_cli.core.records import Ingestion
+from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Store
 
 FEED_ENTRIES = 50  # changing ingestions in the Atom feed, newest first
@@ -53,7 +53,8 @@ def read_snapshot(store: Store, festival: str | None = None, *,
 
     A name that is not the store's is a NotFoundError naming the one it holds.
     """
-    name, zone = store.festival_info()
+    records = store.recent_ingestions(RECORDS_READ)  # one read: the festival and the feed
+    name, zone = named_festival(records)
     if festival is not None and festival != name:
         held = f"'{name}'" if name else "an unnamed festival"
         raise NotFoundError(f"no festival named '{festival}' here: the store holds {held}")
@@ -62,10 +63,10 @@ def read_snapshot(store: Store, festival: str | None = None, *,
     live = sorted((p for p in rows if not p.cancelled), key=Performance.chronological)
     gone = sorted((p for p in rows if p.cancelled and not day_over(p.festival_day, clock)),
                   key=Performance.chronological)
-    records = [r for r in store.recent_ingestions(RECORDS_READ) if changed(r)]
+    changes = [r for r in records if changed(r)]
     live, gone = _identified(live, gone)
     return Snapshot(festival=name, timezone=zone, sets=tuple(live), cancelled=tuple(gone),
-                    changes=tuple(records[:FEED_ENTRIES]))
+                    changes=tuple(changes[:FEED_ENTRIES]))
 
 
 def _identified(*groups: list[Performance]) -> tuple[list[Performance], ...]:
