@@ -278,6 +278,25 @@ def test_an_expired_lease_is_taken_over(world: World) -> None:
     assert second.stored_on(["2026-07-10"]) == [perf()]
 
 
+def test_two_functions_ingesting_at_once_never_share_a_set_id(world: World) -> None:
+    """Each ingestion takes a block of ids with one atomic `UpdateItem ADD`: however two
+    functions interleave, their blocks never overlap."""
+    first, second = world.store(), world.store()
+    seen: list[dict[str, Any]] = []
+    world.dynamodb.meta.events.register(
+        "before-parameter-build.dynamodb.UpdateItem", lambda params, **_: seen.append(params))
+    blocks = [(first._allocate_ids(30), 30), (second._allocate_ids(7), 7),
+              (first._allocate_ids(1), 1)]
+    ids = [i for start, count in blocks for i in range(start, start + count)]
+    assert len(ids) == len(set(ids)) == 38
+    assert all(p["UpdateExpression"].startswith("ADD ") for p in seen)
+    first.apply_lineup(lineup(*big_lineup(20, days=1)))
+    second.apply_lineup(lineup(*big_lineup(20, first_date="2026-07-12", days=1)))
+    stored = first.stored_on(["2026-07-10", "2026-07-12"])
+    assert len({p.set_id for p in stored}) == 40
+    assert not {p.set_id for p in stored} & set(ids)
+
+
 def test_interleaved_revisions_leave_exactly_one_of_them(world: World) -> None:
     """Two files revising one date: the second waits for the first, then wins whole."""
     first, second = world.store(), world.store()
