@@ -28,6 +28,8 @@ MODULES = (
     "festival_cli/stores/dynamodb_items.py",
     "festival_cli/stores/dynamodb_schema.py",
     "festival_cli/stores/dynamodb_register.py",
+    "festival_cli/stores/dynamodb_manifest.py",
+    "festival_cli/stores/dynamodb_consistent.py",
 )
 # Third-party packages the function carries, whole: `tzdata`, the IANA time-zone database, so
 # that a lineup's `timezone` is checked against the same zones in the function as in the CLI

@@ -122,11 +122,16 @@ class Store(ABC):
         found = chain.from_iterable(self._read(KeyRead(DATE_TIME, d)) for d in dates)
         return list(found) if cancelled else [p for p in found if not p.cancelled]
 
+    def _plan_input(self, dates: Sequence[str]) -> list[Performance]:
+        """What a plan diffs against: every stored item of `dates`, tombstones included.
+        DynamoDB checks its index read against per-date manifests (stores/dynamodb_manifest)."""
+        return self.stored_on(dates, cancelled=True)
+
     def plan(self, lineup: Lineup, *, merge: bool = False,
              now: datetime | None = None) -> Plan:
         """What ingesting `lineup` would change, without writing anything. `now` (default: this
         moment) tells which festival days have passed (their tombstones go)."""
-        stored = self.stored_on(lineup.dates, cancelled=True)
+        stored = self._plan_input(lineup.dates)
         return compute_plan(lineup.performances, stored, merge=merge,
                             clock=festival_clock(lineup.timezone, now))
 

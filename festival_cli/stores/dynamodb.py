@@ -41,8 +41,10 @@ from festival_cli.core.model import (
 from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
+from festival_cli.core.schema import DATE_TIME
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import dynamodb_register as register
+from festival_cli.stores.dynamodb_consistent import DateManifests, Write
 from festival_cli.stores.dynamodb_items import (
     Item,
     from_item,
@@ -52,6 +54,7 @@ from festival_cli.stores.dynamodb_items import (
     record_of,
     to_item,
 )
+from festival_cli.stores.dynamodb_manifest import set_hash
 from festival_cli.stores.dynamodb_schema import (
     ATTR_EXPIRES_AT,
     ATTR_INGESTION_ID,
@@ -132,6 +135,9 @@ class DynamoStore(Store):
         self.max_attempts = max_attempts
         self.lease_seconds = lease_seconds
         self._rng = rng or random.Random()
+        self._manifests = DateManifests(client, table, ingestions_table, sleep=sleep,
+                                        clock=clock)
+        self._revising = False
 
     # -- reading ---------------------------------------------------------------------------
     def _read(self, read: KeyRead) -> Iterator[Performance]:
@@ -169,6 +175,13 @@ class DynamoStore(Store):
                 return
             request["ExclusiveStartKey"] = last
 
+    def _plan_input(self, dates: Sequence[str]) -> list[Performance]:
+        """The stored items of `dates` through the index, once the read equals each date's
+        manifest (read with ConsistentRead): never a lagging index's view."""
+        return self._manifests.plan_input(
+            dates, lambda date: list(self._read(KeyRead(DATE_TIME, date))),
+            revising=self._revising)
+
     def _dates(self) -> list[str]:
         with store_errors("read the register of stored dates"):
             return register.dates_of(self.client.get_item(
@@ -190,16 +203,24 @@ class DynamoStore(Store):
 
     def _write_plan(self, plan: Plan, progress: Progress | None) -> None:
         # One request per key: DynamoDB refuses a batch naming a key twice, so fold first.
-        requests: dict[tuple[str, str], WriteRequestTypeDef] = {}
+        requests: dict[tuple[str, str], Write] = {}
         for p in plan.deletes:
-            requests[p.key] = {"DeleteRequest": {"Key": key_of(p)}}
+            requests[p.key] = (p.date, p.key, None, {"DeleteRequest": {"Key": key_of(p)}})
         for put in plan.identified_puts():
-            requests[put[0].key] = {"PutRequest": {"Item": to_item(put[0], put)}}
-        pending = list(requests.values())
-        for start in range(0, len(pending), BATCH_SIZE):
-            self._write_batch(pending[start : start + BATCH_SIZE])
-            if progress is not None:
-                progress(min(start + BATCH_SIZE, len(pending)), len(pending))
+            item = to_item(put[0], put)
+            requests[put[0].key] = (put[0].date, put[0].key, set_hash(from_item(item)),
+                                    {"PutRequest": {"Item": item}})
+        total, done = len(requests), 0
+
+        def send(window: list[WriteRequestTypeDef]) -> None:
+            nonlocal done
+            for start in range(0, len(window), BATCH_SIZE):
+                self._write_batch(window[start : start + BATCH_SIZE])
+                done += len(window[start : start + BATCH_SIZE])
+                if progress is not None:
+                    progress(done, total)
+
+        self._manifests.write(list(requests.values()), send)
 
     def _write_batch(self, batch: Sequence[WriteRequestTypeDef]) -> None:
         """One BatchWriteItem, its leftovers retried with backoff; never drops an item."""
@@ -253,8 +274,12 @@ class DynamoStore(Store):
             for day in sorted(set(dates)):  # one order for everyone: no lock-order surprises
                 self._acquire(day, owner)
                 held.append(day)
+            self._manifests.forget()  # only what this revision reads may guide its writes
+            self._revising = True
             yield
         finally:
+            self._revising = False
+            self._manifests.forget()
             for day in held:
                 self._release(day, owner)
 

@@ -30,6 +30,7 @@ ROLE_GRANTS: dict[str, set[str]] = {
     "s3:GetObject": UPLOADS,
     "s3:GetObjectVersion": UPLOADS,
     "dynamodb:BatchWriteItem": SETS,
+    "dynamodb:BatchGetItem": SETS,
     "dynamodb:Query": {"${PerformancesTable.Arn}/index/Date-Time"},
     "dynamodb:PutItem": RECORDS,
     "dynamodb:DeleteItem": RECORDS,
