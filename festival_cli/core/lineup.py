@@ -1,6 +1,6 @@
 """Reading and validating lineup files (format 1): bytes in, a `Lineup` and its problems out.
 
-One pass over the parsed document checks every rule of DESIGN.md "The lineup file" and keeps
+One pass over the parsed document checks every rule of docs/design.md "The lineup file" and keeps
 going after the first problem, so a file's every problem is reported at once.
 
 The rules are written once, in the full path (`_Checker.full_record`), which checks and explains
