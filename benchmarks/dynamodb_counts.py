@@ -87,6 +87,8 @@ def counts(sets: int) -> list[Count]:
                          counter.writes, math.ceil(changed / 25)))
 
         day = performances[0].date
+        # The items as stored (identity attributes and any tombstones included) size the pages.
+        stored = store.stored_on(store.stored_dates(), cancelled=True)
         for label, question in (
             ("--date", Query(date=day)),
             ("--performer", Query(performer=performances[0].performer)),
@@ -95,7 +97,7 @@ def counts(sets: int) -> list[Count]:
         ):
             counter.reset()
             found = store.query(question)
-            pages = sum(_pages(read, performances, to_item) for read in question.reads())
+            pages = sum(_pages(read, stored, to_item) for read in question.reads())
             plural = "s" if len(found) != 1 else ""
             out.append(Count(f"Query, {label}: {len(found):,} set{plural}", counter.calls["Query"],
                              pages))
@@ -115,7 +117,8 @@ def _pages(read: KeyRead, performances: list[Performance], to_item: Any) -> int:
         items = [p for p in performances if p.date == read.partition and inside(p.start)]
     else:
         raise ValueError(f"no page count for {read.index.name}")
-    size = sum(item_size(to_item(p)) for p in items)
+    size = sum(item_size(to_item(p, (p, p.guid or "", p.set_id or 0, p.sequence, p.cancelled)))
+               for p in items)
     return max(1, math.ceil(size / MOTO_PAGE_BYTES))
 
 
