@@ -119,6 +119,7 @@ def test_without_a_selector_every_stored_set_is_exported(day_db: str) -> None:
 
 
 def test_without_a_selector_an_empty_store_exports_an_empty_document(tmp_path: Path) -> None:
+    SqliteStore(tmp_path / "empty.db").close()
     result = export(str(tmp_path / "empty.db"), "--output", "csv")
 
     assert result.exit_code == 0

@@ -13,6 +13,7 @@ from click.testing import Result
 from typer.testing import CliRunner
 
 from festival_cli.cli.app import app
+from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import document, record
 
 Run = Callable[..., Result]
@@ -23,6 +24,8 @@ BAD = document(record(start="25:00"))
 
 def run(command: str, db: Path, *args: str, stdin: bytes | None = None) -> Result:
     store = [] if command == "validate" else ["--db", str(db)]
+    if command == "diff" and not db.exists():
+        SqliteStore(db).close()  # diff reads a store: an empty one
     return CliRunner().invoke(app, [command, *store, *args], input=stdin)
 
 

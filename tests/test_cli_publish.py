@@ -8,6 +8,8 @@ from pathlib import Path
 
 from click.testing import Result
 
+from festival_cli.stores.sqlite import SqliteStore
+
 ROOT = Path(__file__).resolve().parents[1]
 Cli = Callable[..., Result]
 
@@ -43,6 +45,7 @@ def test_the_festival_option_picks_the_store_s_festival_or_is_refused_naming_it(
 
 
 def test_an_empty_store_publishes_nothing(cli: Cli, db_path: Path, tmp_path: Path) -> None:
+    SqliteStore(db_path).close()  # a store, empty
     result = cli("publish", tmp_path / "site", "--db", db_path)
     assert result.exit_code == 1
     assert "error: nothing to publish: the store holds no sets" in result.stderr

@@ -34,6 +34,7 @@ def uploaded(cli: Cli, db_path: Path, tmp_path: Path) -> tuple[Path, str, str]:
 
 
 def test_no_ingestions_yet(cli: Cli, db_path: Path) -> None:
+    SqliteStore(db_path).close()  # a store, empty
     result = cli("status", "--db", db_path)
     assert result.exit_code == 0
     assert result.stdout == f"local store {db_path}: 0 performances\n"
@@ -82,6 +83,7 @@ def test_one_ingestion_in_full_shows_its_changes(cli: Cli,
 
 
 def test_an_unknown_id_exits_1(cli: Cli, db_path: Path) -> None:
+    SqliteStore(db_path).close()
     result = cli("status", "--db", db_path, "x")
     assert result.exit_code == 1
     assert result.stderr == "error: no ingestion with id 'x'\n"

@@ -11,6 +11,7 @@ import pytest
 from click.testing import Result
 
 from festival_cli.cli.commands.upload import PROGRESS_MIN, ProgressBar
+from festival_cli.core.records import Ingestion
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.targets.local import LocalTarget
 from tests.factories import document, perf, record
@@ -238,7 +239,8 @@ def test_a_progress_bar_for_a_large_file_on_a_terminal(monkeypatch: pytest.Monke
 def test_local_target_opens_the_default_path(tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    target = LocalTarget.open(None)
+    target = LocalTarget.open(None, write=True)
+    target.store.save_ingestion(Ingestion(id="x", file="f.json"))
     target.close()
     assert target.path == tmp_path / "xdg" / "festival" / "festival.db"
     assert target.path.exists()

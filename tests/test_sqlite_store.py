@@ -168,7 +168,8 @@ def test_a_newer_schema_is_refused(db_path: Path) -> None:
 
 
 def test_a_missing_directory_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(StoreError, match="cannot open the local store"):
+    with pytest.raises(StoreError, match=r"cannot create the local store: the directory .* does "
+                                         r"not exist"):
         SqliteStore(tmp_path / "no" / "such" / "festival.db")
 
 

@@ -14,9 +14,11 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 @contextmanager
-def open_target(stack: str | None, db: Path | None) -> Iterator[Target]:
+def open_target(stack: str | None, db: Path | None, *, write: bool = False,
+                ) -> Iterator[Target]:
     """The stack named by --stack / FESTIVAL_STACK, else the local store (--db / FESTIVAL_DB),
-    closed when the block ends."""
+    closed when the block ends. Only a `write`r creates a local store; a reader of a missing
+    one gets `no local store at PATH`."""
     if stack is not None and db is not None:
         raise UsageError("give either --stack or --db, not both")
     if stack:
@@ -26,7 +28,7 @@ def open_target(stack: str | None, db: Path | None) -> Iterator[Target]:
     else:
         from festival_cli.targets.local import LocalTarget
 
-        target = LocalTarget.open(db)
+        target = LocalTarget.open(db, write=write)
     try:
         yield target
     finally:

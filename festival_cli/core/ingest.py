@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
+from festival_cli.core.interrupts import pause
 from festival_cli.core.lineup import Report, check_lineup
 from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan
@@ -41,6 +43,7 @@ def ingest(
     max_sets: int | None = None,
     max_bytes: int | None = None,
     size: int | None = None,
+    also: Callable[[Outcome], None] | None = None,
 ) -> Outcome:
     """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
 
@@ -50,11 +53,16 @@ def ingest(
     A file of more than `max_sets` sets, or `max_bytes` bytes (not even parsed), is rejected
     (the pipeline's limits; none locally). `size` is the file's size when `data` was not read
     because of it (the pipeline knows an object's size before reading it).
+
+    The final record is written inside the store's revision with the sets, and so is whatever
+    `also` writes (given the outcome): in SQLite one transaction holds the sets, the record and
+    the memo, so they are stored together or not at all. Locally (no `ingestion_id`) nothing is
+    written before that: an interrupted or failed write leaves the store as it was, no record
+    `pending`. A pipeline ingestion records `pending` first, its idempotency key.
     """
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
-    if ingestion_id is None:
-        store.save_ingestion(record)
-    elif (existing := store.create_ingestion(record)) is not None and existing.done:
+    if (ingestion_id is not None and (existing := store.create_ingestion(record)) is not None
+            and existing.done):
         log.info("duplicate delivery of %s (%s): already %s", source, ingestion_id,
                  existing.state)
         return Outcome(record=existing, report=Report(source, None), duplicate=True)
@@ -78,35 +86,44 @@ def ingest(
         store.save_ingestion(rejected)
         raise LineupError(source, errors)
     lineup = report.accepted()
-    try:
-        plan = store.apply_lineup(lineup, merge=merge, progress=progress)
-    except TransientStoreError as exc:
-        if ingestion_id is not None:
-            # Redelivered later (SQS): the record stays pending, or the retry would be taken
-            # for a duplicate of a finished ingestion and skipped.
-            store.save_ingestion(replace(record, counts=counts, errors=[f"will retry: {exc}"]))
-        else:
-            store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
-        raise
-    except FestivalError as exc:
-        store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
-        raise
-    except Exception as exc:
-        store.save_ingestion(
-            record.finish("failed", counts=counts, errors=[f"{type(exc).__name__}: {exc}"])
+    pause("validated")
+    finished: list[Outcome] = []
+
+    def record_with_the_sets(plan: Plan) -> None:  # inside the revision, before its commit
+        done = record.finish(
+            "succeeded",
+            counts=counts | plan.counts(),
+            warnings=warnings,
+            changes=describe_changes(plan, cap=CHANGES_CAP),
+            totals={**totals, "changes": plan.change_count()},
+            festival=lineup.festival,
+            timezone=lineup.timezone,
         )
-        raise
-    done = record.finish(
-        "succeeded",
-        counts=counts | plan.counts(),
-        warnings=warnings,
-        changes=describe_changes(plan, cap=CHANGES_CAP),
-        totals={**totals, "changes": plan.change_count()},
-        festival=lineup.festival,
-        timezone=lineup.timezone,
-    )
-    store.save_ingestion(done)
-    return Outcome(record=done, report=report, plan=plan)
+        store.save_ingestion(done)
+        finished.append(Outcome(record=done, report=report, plan=plan))
+        if also is not None:
+            also(finished[0])
+
+    try:
+        store.apply_lineup(lineup, merge=merge, progress=progress, then=record_with_the_sets)
+    except Exception as exc:
+        if ingestion_id is not None:
+            _record_failure(store, record, counts, exc)
+        raise  # locally the store is as it was: the error itself is the report
+    return finished[0]
+
+
+def _record_failure(store: Store, record: Ingestion, counts: dict[str, int],
+                    exc: Exception) -> None:
+    """A pipeline ingestion's record after its write failed: `pending` with a note when SQS
+    will redeliver it (else the retry would be taken for a duplicate), `failed` otherwise."""
+    if isinstance(exc, TransientStoreError):
+        store.save_ingestion(replace(record, counts=counts, errors=[f"will retry: {exc}"]))
+    elif isinstance(exc, FestivalError):
+        store.save_ingestion(record.finish("failed", counts=counts, errors=[str(exc)]))
+    else:
+        store.save_ingestion(
+            record.finish("failed", counts=counts, errors=[f"{type(exc).__name__}: {exc}"]))
 
 
 def describe_change(kind: str, before: Performance | None, after: Performance | None) -> str:

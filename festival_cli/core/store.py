@@ -19,6 +19,7 @@ from datetime import datetime
 from itertools import chain
 
 from festival_cli.core.errors import NotFoundError
+from festival_cli.core.interrupts import pause
 from festival_cli.core.model import Lineup, Performance, festival_clock
 from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
@@ -136,12 +137,20 @@ class Store(ABC):
                             clock=festival_clock(lineup.timezone, now))
 
     def apply_lineup(
-        self, lineup: Lineup, *, merge: bool = False, progress: Progress | None = None,
+        self,
+        lineup: Lineup,
+        *,
+        merge: bool = False,
+        progress: Progress | None = None,
         now: datetime | None = None,
+        then: Callable[[Plan], None] | None = None,
     ) -> Plan:
         """Make the stored sets of the lineup's dates what the lineup says; return the plan.
 
         New sets get fresh ids here, inside the revision, so no two sets ever share one.
+        `then(plan)` runs inside the same revision once the plan is applied: what it writes
+        (the ingestion record) commits with the sets in SQLite, or is written while the leases
+        of the dates are held in DynamoDB, never on its own.
         """
         with self._revision(lineup.dates):
             plan = self.plan(lineup, merge=merge, now=now)
@@ -152,7 +161,11 @@ class Store(ABC):
                 self._apply(plan, progress)
             elif progress is not None:
                 progress(len(lineup.performances), len(lineup.performances))
-            return plan
+            pause("applied")
+            if then is not None:
+                then(plan)
+            pause("recorded")
+        return plan
 
     def export(self, queries: Iterable[Query] | None = None) -> Lineup:
         """The sets any of `queries` selects (None: every stored set, read date by date), once

@@ -3,7 +3,8 @@
 The table `performances` has the primary key and one index per secondary index of `core.schema`
 (the sparse one partial, `WHERE popularity IS NOT NULL`, like its GSI), so every read of
 `core.query` is a key-range search on the table or one index, never a scan (tests check
-`EXPLAIN QUERY PLAN`). The SQL itself, schema and upgrades, is in stores/sqlite_schema.py.
+`EXPLAIN QUERY PLAN`). The SQL itself, schema and upgrades, is in stores/sqlite_schema.py; how
+the file is opened to read or to write, and what SQLite's errors mean, in stores/sqlite_files.py.
 
 A revision is one write transaction (`BEGIN IMMEDIATE`) around reading the stored sets, computing
 the plan and applying it, so two uploads of the same dates cannot interleave and a failure leaves
@@ -21,25 +22,26 @@ import contextlib
 import json
 import logging
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from festival_cli.core.errors import StoreError, TransientStoreError
+from festival_cli.core import interrupts
+from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan, new_guid_prefix
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
+from festival_cli.stores import sqlite_files
 from festival_cli.stores.sqlite_schema import (
-    APPLICATION_ID,
     COLUMNS,
     DELETE,
     DISTINCT_DATES,
     INDEXES_SQL,
     MIGRATIONS,
     PUT,
-    SCHEMA,
     SCHEMA_VERSION,
     key_columns,
     performance_of,
@@ -55,6 +57,7 @@ PROGRESS_STEP = 5_000
 # The most parameters one statement is given: under the smallest limit any SQLite has had.
 PARAMETERS_MAX = 500
 
+
 def _record_json(record: Ingestion) -> str:
     # ASCII escapes keep any text a record quotes (even a lone surrogate from a hostile file)
     # storable, and json.loads gives back the very same string.
@@ -64,76 +67,41 @@ def _record_json(record: Ingestion) -> str:
 class SqliteStore(Store):
     """Performances and ingestion records in one SQLite file."""
 
-    def __init__(self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_SECONDS) -> None:
+    def __init__(self, path: Path | str, *, timeout: float = BUSY_TIMEOUT_SECONDS,
+                 write: bool = True) -> None:
+        """Open the store at `path`: to write (creating it if missing), or only to read
+        (`write=False`: nothing is ever created; see sqlite_files)."""
         self.path = str(path)
+        self._timeout = timeout
         self._in_revision = False
-        # The dates of the latest revision and their versions as it committed them.
-        self._revised: tuple[tuple[str, ...], dict[str, int]] | None = None
-        try:
-            # Autocommit mode: every transaction below is explicit (BEGIN ... COMMIT).
-            self._db = sqlite3.connect(self.path, timeout=timeout, isolation_level=None)
-        except sqlite3.Error as exc:
-            raise self._error(exc) from None
+        self._wrote = False  # committed anything since it was opened
+        if write:
+            self._db, self._created = sqlite_files.open_for_writing(Path(path), timeout)
+        else:
+            self._db, self._created = sqlite_files.open_for_reading(Path(path), timeout), False
         try:
             with self._translated():
-                self._prepare()
+                version = sqlite_files.prepare(self._db, self.path, write=write)
+            if version != SCHEMA_VERSION and write:
+                self._migrate()
         except BaseException:
-            self._db.close()
+            self.close_discarding_if_unused()
             raise
+        if version != SCHEMA_VERSION and not write:
+            self._db.close()
+            self._db = self._upgraded(Path(path), timeout, version)
 
     # -- opening --------------------------------------------------------------------------
-    def _prepare(self) -> None:
-        version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version == 0:
-            self._create_schema()
-        elif self._db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+    @staticmethod
+    def _upgraded(path: Path, timeout: float, version: int) -> sqlite3.Connection:
+        """A reader of a store of an older schema: upgraded by a writer first, if it may."""
+        if not sqlite_files.writable(path):
             raise StoreError(
-                f"{self.path}: not a festival local store (another program's SQLite database); "
-                "give another --db"
-            )
-        elif version in MIGRATIONS:
-            self._migrate()
-        elif version != SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.path}: local store schema version {version}, but this festival knows "
-                f"version {SCHEMA_VERSION}; upgrade festival or use another --db"
-            )
-        # WAL: readers never block the writer and a commit is one append. With
-        # synchronous=NORMAL a power cut may lose the last commits but never corrupts the file.
-        with contextlib.suppress(sqlite3.OperationalError):  # a read-only file: reads still work
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.execute("PRAGMA cache_size=-65536")  # 64 MiB: index builds sort in memory
-        self._db.execute("PRAGMA temp_store=MEMORY")
-
-    def _create_schema(self) -> None:
-        self._db.execute("BEGIN IMMEDIATE")
-        try:
-            # Re-check inside the write lock: another process may have just created it.
-            if self._db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION:
-                self._db.execute("ROLLBACK")
-                return
-            tables = [
-                name
-                for (name,) in self._db.execute(
-                    "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
-                )
-            ]
-            if tables:
-                raise StoreError(
-                    f"{self.path}: not a festival local store (it holds the tables "
-                    f"{', '.join(tables)}); give another --db"
-                )
-            for statement in SCHEMA:
-                self._db.execute(statement)
-            self._db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
-            self._db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-            self._db.execute("COMMIT")
-        except BaseException:
-            if self._db.in_transaction:
-                self._db.execute("ROLLBACK")
-            raise
-        log.info("created local store %s", self.path)
+                f"{path}: a local store of schema version {version}, read-only here, and this "
+                f"festival reads version {SCHEMA_VERSION}: open it once where it can be "
+                "written (any festival command upgrades it), or use the festival that wrote it")
+        SqliteStore(path, timeout=timeout).close()
+        return sqlite_files.open_for_reading(path, timeout)
 
     def _migrate(self) -> None:
         """Bring a store of an older schema version to this one, in one transaction."""
@@ -177,27 +145,7 @@ class SqliteStore(Store):
             ) from None
 
     def _error(self, exc: sqlite3.Error) -> StoreError:
-        text = str(exc)
-        lowered = text.lower()
-        if "locked" in lowered or "busy" in lowered:
-            return TransientStoreError(
-                f"{self.path}: the local store is busy (another festival process is writing "
-                "it); try again in a moment"
-            )
-        if "readonly" in lowered or "read-only" in lowered:
-            return StoreError(f"{self.path}: the local store is read-only; check its permissions")
-        if "disk is full" in lowered or "disk full" in lowered:
-            return StoreError(f"{self.path}: the disk is full; nothing was written")
-        if "unable to open" in lowered:
-            return StoreError(
-                f"{self.path}: cannot open the local store (missing directory or no permission)"
-            )
-        if "not a database" in lowered or "malformed" in lowered or "corrupt" in lowered:
-            return StoreError(
-                f"{self.path}: not a festival local store, or a corrupt one ({text}); "
-                "give another --db or delete the file"
-            )
-        return StoreError(f"{self.path}: local store error: {text}")
+        return sqlite_files.translate(self.path, exc)
 
     # -- reads ----------------------------------------------------------------------------
     def sql_for(self, read: KeyRead) -> tuple[str, list[object]]:
@@ -248,10 +196,11 @@ class SqliteStore(Store):
     # -- files already ingested -----------------------------------------------------------
     def remember_file(self, digest: str, plan: Plan, memo: dict[str, Any]) -> None:
         """Note that the file `digest` was ingested whole by `plan` (never a merge): its dates
-        now hold exactly its sets. `memo` is what to tell the next upload of the same bytes."""
-        if plan.merge or self._revised is None or self._revised[0] != tuple(plan.dates):
-            return  # a merge keeps other sets; or not the revision just committed here
-        memo = {**memo, "dates": self._revised[1]}
+        now hold exactly its sets. `memo` is what to tell the next upload of the same bytes.
+        Called inside the revision that applied `plan`, so the memo commits with the sets."""
+        if plan.merge:
+            return  # a merge keeps other sets: the dates hold more than the file
+        memo = {**memo, "dates": self._versions(plan.dates)}
         with self._translated():
             self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
                              (digest, json.dumps(memo)))
@@ -268,27 +217,32 @@ class SqliteStore(Store):
         return memo if left and self._versions(list(left)) == left else None
 
     # -- writes ---------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _revision(self, dates: Sequence[str]) -> Iterator[None]:
-        self._revised = None
-        with self._transaction():
-            yield
-            # Read inside the transaction: exactly the versions this revision left.
-            self._revised = (tuple(dates), self._versions(dates))
+    def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
+        return self._transaction()
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """One write transaction, taken at once (BEGIN IMMEDIATE); nested uses join it."""
+        """One write transaction, taken at once (BEGIN IMMEDIATE); nested uses join it.
+
+        An interrupt (KeyboardInterrupt) anywhere before the commit rolls it back; from just
+        before the commit on, interrupts are held (core.interrupts) until the caller has
+        reported what was committed.
+        """
         if self._in_revision:
             yield
             return
-        with self._translated():
-            self._db.execute("BEGIN IMMEDIATE")
+        self._begin()
         self._in_revision = True
         try:
             yield
-            with self._translated():
-                self._db.execute("COMMIT")
+            interrupts.hold()
+            try:
+                with self._translated():
+                    self._db.execute("COMMIT")
+            except BaseException:
+                interrupts.release()
+                raise
+            self._wrote = True
         except BaseException:  # the body or the commit failed: nothing of it stays
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
@@ -296,6 +250,31 @@ class SqliteStore(Store):
             raise
         finally:
             self._in_revision = False
+        interrupts.pause("committed")
+
+    def _begin(self) -> None:
+        """BEGIN IMMEDIATE, waiting up to the timeout while another process writes.
+
+        The wait is a Python loop rather than SQLite's busy handler, so that Ctrl-C ends it at
+        once instead of after the timeout.
+        """
+        deadline = time.monotonic() + self._timeout
+        delay = 0.001
+        with self._translated():
+            self._db.execute("PRAGMA busy_timeout = 0")
+            try:
+                while True:
+                    try:
+                        self._db.execute("BEGIN IMMEDIATE")
+                        return
+                    except sqlite3.OperationalError as exc:
+                        if not sqlite_files.is_busy(exc) or time.monotonic() >= deadline:
+                            raise
+                    interrupts.pause("busy")
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.05)
+            finally:
+                self._db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
 
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
         # In primary-key order (a B-tree fills fastest so): rows are unique on their first two
@@ -342,7 +321,8 @@ class SqliteStore(Store):
 
     # -- ingestion records ----------------------------------------------------------------
     def _put_record(self, record: Ingestion) -> None:
-        with self._translated():
+        # In the revision's transaction when there is one (the record commits with the sets).
+        with self._transaction(), self._translated():
             self._db.execute(
                 "INSERT OR REPLACE INTO ingestions (id, started, record) VALUES (?, ?, ?)",
                 (record.id, record.started, _record_json(record)),
@@ -372,3 +352,26 @@ class SqliteStore(Store):
 
     def close(self) -> None:
         self._db.close()
+
+    def close_discarding_if_unused(self) -> None:
+        """Close; and remove the file if this process created it and kept nothing in it (a
+        first upload that failed or was interrupted), so no empty store is left behind."""
+        discard = self._created and not self._wrote and self._holds_nothing()
+        self._db.close()
+        if discard:
+            sqlite_files.discard(Path(self.path))
+            log.info("removed the empty new local store %s", self.path)
+
+    def _holds_nothing(self) -> bool:
+        """Nothing in it, checked under the write lock (another process may have written)."""
+        try:
+            self._db.execute("PRAGMA busy_timeout = 0")
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                tables = set(sqlite_files.tables(self._db))
+                return all(self._db.execute(f"SELECT 1 FROM {name} LIMIT 1").fetchone() is None
+                           for name in ("performances", "ingestions") if name in tables)
+            finally:
+                self._db.execute("ROLLBACK")
+        except sqlite3.Error:
+            return False  # busy or failing: someone else may be using it, keep it

@@ -48,10 +48,16 @@ class LocalTarget:
         self.description = f"local store {path}"
 
     @classmethod
-    def open(cls, db: Path | None = None) -> LocalTarget:
-        """The store at `db`, or at the default path in the user's data directory."""
+    def open(cls, db: Path | None = None, *, write: bool = False) -> LocalTarget:
+        """The store at `db`, or at the default path in the user's data directory.
+
+        Only a writer (`festival upload`) creates it (and the data directory); a reader finds
+        no store there and says so, creating nothing.
+        """
         path = db if db is not None else default_db_path()
-        if db is None:
+        if path.is_dir():
+            raise StoreError(f"{path}: is a directory; --db wants a file path")
+        if db is None and write:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
@@ -59,9 +65,7 @@ class LocalTarget:
                     f"cannot create the data directory {path.parent} ({exc.strerror}); "
                     "give --db PATH or set FESTIVAL_DB"
                 ) from None
-        elif path.is_dir():
-            raise StoreError(f"{path}: is a directory; --db wants a file path")
-        return cls(SqliteStore(path), path)
+        return cls(SqliteStore(path, write=write), path)
 
     def upload(
         self,
@@ -80,22 +84,26 @@ class LocalTarget:
         known unchanged without validating and diffing them again (validation is deterministic:
         the memo is keyed on the bytes, --strict and the validator's own source).
         """
-        from festival_cli.core.ingest import PROBLEMS_CAP, ingest  # only when uploading
+        from festival_cli.core.ingest import PROBLEMS_CAP, Outcome, ingest  # only to upload
 
         digest = _file_digest(data, strict)
         memo = self._sqlite.recall_file(digest)
         if memo is not None:
             return self._unchanged(memo, source, merge=merge, progress=progress)
-        outcome = ingest(self.store, data, source, merge=merge, strict=strict, progress=progress)
-        if outcome.plan is not None:
-            self._sqlite.remember_file(digest, outcome.plan, {
-                "performances": outcome.record.counts.get("performances", 0),
-                # The warnings its record keeps, and how many of each rule there are.
-                "warnings": [asdict(p) for p in outcome.report.warnings[:PROBLEMS_CAP]],
-                "warning_counts": outcome.report.warning_rules,
-                "festival": outcome.record.festival,
-                "timezone": outcome.record.timezone,
-            })
+
+        def remember(outcome: Outcome) -> None:  # in the transaction of the sets and record
+            if outcome.plan is not None:
+                self._sqlite.remember_file(digest, outcome.plan, {
+                    "performances": outcome.record.counts.get("performances", 0),
+                    # The warnings its record keeps, and how many of each rule there are.
+                    "warnings": [asdict(p) for p in outcome.report.warnings[:PROBLEMS_CAP]],
+                    "warning_counts": outcome.report.warning_rules,
+                    "festival": outcome.record.festival,
+                    "timezone": outcome.record.timezone,
+                })
+
+        outcome = ingest(self.store, data, source, merge=merge, strict=strict, progress=progress,
+                         also=remember)
         return UploadResult(
             record=outcome.record, plan=outcome.plan, warnings=outcome.report.warnings[:SHOWN],
             warning_counts=outcome.report.warning_rules)
@@ -127,7 +135,7 @@ class LocalTarget:
                             item_count=self.store.count())
 
     def close(self) -> None:
-        self.store.close()
+        self._sqlite.close_discarding_if_unused()  # a first upload that wrote nothing
 
 
 @cache

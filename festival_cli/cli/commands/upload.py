@@ -17,16 +17,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from festival_cli.cli.console import answer, plain
+from festival_cli.cli.console import answer, message, plain
+from festival_cli.cli.interrupts import interruptible, reported
 from festival_cli.cli.open_target import open_target
 from festival_cli.cli.options import DbOption, MergeOption, StackOption, StrictOption
+from festival_cli.core.interrupts import Interrupted
 from festival_cli.core.text import terminal_safe
 from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from rich.progress import Progress
 
-    from festival_cli.targets.base import UploadResult
+    from festival_cli.targets.base import Target, UploadResult
 
 LIST_CHANGES_MAX = 50  # more changes than this are counted, not listed (status ID lists them)
 PROGRESS_MIN = 5_000  # smaller files are ingested before a progress bar would be seen
@@ -78,17 +80,48 @@ def command(
     from festival_cli.cli.files import read_inputs
     from festival_cli.core.cyclic_gc import no_cyclic_gc
 
-    sources = read_inputs(files)
-    # Millions of small objects, no cycles: see core/cyclic_gc.py for what this buys.
-    with open_target(stack, db) as target, no_cyclic_gc():
-        for source, data in sources:
-            bar = ProgressBar(source)
-            try:
-                result = target.upload(data, source, merge=merge, strict=strict,
-                                       wait=not no_wait, timeout=timeout, progress=bar)
-            finally:
-                bar.close()
-            show(result, source)
+    ingested: list[str] = []
+    with interruptible():
+        try:
+            sources = read_inputs(files)
+            # Millions of small objects, no cycles: see core/cyclic_gc.py for what this buys.
+            with open_target(stack, db, write=True) as target, no_cyclic_gc():
+                _upload_each(target, sources, ingested, merge=merge, strict=strict,
+                             wait=not no_wait, timeout=timeout)
+        except Interrupted as exc:
+            names = [terminal_safe(str(f)) for f in files]
+            message(interrupted_message(names, [terminal_safe(f) for f in ingested],
+                                        stack=bool(stack)))
+            raise typer.Exit(exc.exit_code) from None
+
+
+def _upload_each(target: Target, sources: list[tuple[str, bytes]], ingested: list[str], *,
+                 merge: bool, strict: bool, wait: bool, timeout: float) -> None:
+    """Upload the files in order, each shown as it lands (listed in `ingested`)."""
+    for source, data in sources:
+        bar = ProgressBar(source)
+        try:
+            result = target.upload(data, source, merge=merge, strict=strict, wait=wait,
+                                   timeout=timeout, progress=bar)
+        finally:
+            bar.close()  # gives the cursor back, whatever happened
+        show(result, source)
+        ingested.append(source)
+        reported()  # an interrupt held since the commit acts now, with the truth told
+
+
+def interrupted_message(files: list[str], ingested: list[str], *, stack: bool) -> str:
+    """What an interrupted upload says it did: exactly what was committed before the signal."""
+    if stack:
+        return ("interrupted: a file already sent to the stack is ingested there all the same "
+                "(festival status shows it)")
+    if not ingested:
+        return "interrupted: nothing was written"
+    rest = files[len(ingested):]  # ingested in order: the first ones
+    done = f"{', '.join(ingested)} {'was' if len(ingested) == 1 else 'were'} ingested"
+    if not rest:
+        return f"interrupted: {done} before it; nothing else was written"
+    return f"interrupted: {done}; nothing of {', '.join(rest)} was written"
 
 
 def show(result: UploadResult, source: str) -> None:
