@@ -20,7 +20,16 @@ def artifact_bucket_name(account: str, region: str) -> str:
     return f"festival-artifacts-{account}-{region}"
 
 
-def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = ignore) -> str:
+def partition_of(arn: str) -> str:
+    """The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`, ...): its second field."""
+    parts = arn.split(":")
+    if len(parts) < 6 or parts[0] != "arn" or not parts[1]:
+        raise ValueError(f"not an ARN: {arn!r}")
+    return parts[1]
+
+
+def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = ignore, *,
+                           partition: str = "aws") -> str:
     """The artifact bucket of this account and region, created private and encrypted if missing."""
     s3 = aws.client("s3")
     bucket = artifact_bucket_name(account, aws.region)
@@ -56,12 +65,14 @@ def ensure_artifact_bucket(aws: Clients, account: str, notify: Notify = ignore) 
             "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
         },
     )
-    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket)))
+    s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps(tls_only_policy(bucket, partition)))
     notify(f"created artifact bucket {bucket} (private, encrypted, TLS only)")
     return bucket
 
 
-def tls_only_policy(bucket: str) -> dict[str, Any]:
+def tls_only_policy(bucket: str, partition: str = "aws") -> dict[str, Any]:
+    """Deny every request over plain HTTP; ARNs in the caller's partition (from its ARN)."""
+    arn = f"arn:{partition}:s3:::{bucket}"
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -70,7 +81,7 @@ def tls_only_policy(bucket: str) -> dict[str, Any]:
                 "Effect": "Deny",
                 "Principal": "*",
                 "Action": "s3:*",
-                "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"],
+                "Resource": [arn, f"{arn}/*"],
                 "Condition": {"Bool": {"aws:SecureTransport": "false"}},
             }
         ],

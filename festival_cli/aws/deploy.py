@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from festival_cli.aws.artifacts import ensure_artifact_bucket, upload_package
+from festival_cli.aws.artifacts import ensure_artifact_bucket, partition_of, upload_package
 from festival_cli.aws.changesets import (
     SETTLED_OK,
     EventWatcher,
@@ -128,9 +128,11 @@ def deploy(
     notify(f"package {package.key}: {len(package.files)} files, {package.size / 1024:.0f} KiB")
 
     with translated("reading the AWS account", DeployError):
-        account: str = aws.client("sts").get_caller_identity()["Account"]
+        identity = aws.client("sts").get_caller_identity()
+        account: str = identity["Account"]
+        partition = partition_of(identity["Arn"])  # aws, aws-cn, aws-us-gov: never assumed
     with translated("uploading the function package", DeployError):
-        bucket = ensure_artifact_bucket(aws, account, notify)
+        bucket = ensure_artifact_bucket(aws, account, notify, partition=partition)
         uploaded = upload_package(aws, bucket, account, package)
     notify(
         f"uploaded s3://{bucket}/{package.key}"

@@ -246,6 +246,8 @@ def health_lines(report: StatusReport) -> list[str]:
             "subscriptions pending confirmation: " + ", ".join(report.subscriptions_pending)
             + " (no email arrives until the recipient confirms AWS's subscription message)"
         )
+    for name, reason, since in report.alarms_firing or []:
+        lines.append(f"ALARM {name} (since {since}): {reason}")
     lines += [f"note: {note}" for note in report.notes]
     return lines
 

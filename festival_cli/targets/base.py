@@ -35,6 +35,8 @@ class StatusReport:
     dead_letter_depth: int | None = None
     subscriptions_pending: list[str] | None = None  # endpoints still awaiting confirmation
     notes: list[str] = field(default_factory=list)
+    # The stack's CloudWatch alarms now in ALARM: (name, what it means, since when).
+    alarms_firing: list[tuple[str, str, str]] | None = None
 
 
 class Target(Protocol):

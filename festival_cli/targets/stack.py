@@ -211,6 +211,7 @@ class StackTarget:
         queue = self._depth(self.outputs.QueueUrl, in_flight=True)
         dead = self._depth(self.outputs.DeadLetterQueueUrl, in_flight=False)
         pending = self.pending_subscriptions()
+        alarms = self.alarms_firing()
         # The renderer explains the queues and subscriptions; the count needs a caveat.
         notes = ["the item count is approximate: DynamoDB refreshes it about every six hours"]
         return StatusReport(
@@ -221,7 +222,28 @@ class StackTarget:
             dead_letter_depth=dead,
             subscriptions_pending=pending,
             notes=notes,
+            alarms_firing=alarms,
         )
+
+    def alarms_firing(self) -> list[tuple[str, str, str]]:
+        """The stack's alarms (named `<stack>-...` by the template) now in ALARM: name, what
+        it means (its description), since when."""
+        firing: list[tuple[str, str, str]] = []
+        token: dict[str, str] = {}
+        while True:
+            with self._failing("cloudwatch describe_alarms"):
+                page = self.aws.client("cloudwatch").describe_alarms(
+                    AlarmNamePrefix=f"{self.name}-", StateValue="ALARM", **token)
+            for alarm in page.get("MetricAlarms", []):
+                if alarm.get("StateValue") != "ALARM":  # moto ignores StateValue with a prefix
+                    continue
+                since = alarm.get("StateUpdatedTimestamp")
+                firing.append((alarm["AlarmName"], " ".join(
+                    str(alarm.get("AlarmDescription") or alarm.get("StateReason", "")).split()),
+                    since.isoformat(timespec="seconds") if since is not None else "?"))
+            if not page.get("NextToken"):
+                return firing
+            token = {"NextToken": page["NextToken"]}
 
     def _depth(self, queue_url: str, *, in_flight: bool) -> int:
         """Messages waiting (and, for the main queue, being processed) in a queue."""

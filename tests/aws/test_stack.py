@@ -275,3 +275,38 @@ def test_a_failing_aws_call_in_status_is_a_stack_error(world: World) -> None:
     world.sqs.delete_queue(QueueUrl=world.dlq_url)
     with pytest.raises(StackError, match="sqs get_queue_attributes failed"):
         stack.status()
+
+
+def _alarm(name: str, state: str, description: str = "An upload event has waited.") -> None:
+    import boto3
+
+    cloudwatch = boto3.client("cloudwatch", region_name="eu-west-1")
+    cloudwatch.put_metric_alarm(
+        AlarmName=name, AlarmDescription=description, Namespace="AWS/SQS",
+        MetricName="ApproximateAgeOfOldestMessage", Statistic="Maximum", Period=300,
+        EvaluationPeriods=1, Threshold=900, ComparisonOperator="GreaterThanOrEqualToThreshold")
+    cloudwatch.set_alarm_state(AlarmName=name, StateValue=state, StateReason="test")
+
+
+def test_status_shows_the_stacks_firing_alarms_only(world: World) -> None:
+    stack = target(world)
+    _alarm("festival-test-queue-age", "ALARM", "An upload event has waited 15 minutes.")
+    _alarm("festival-test-function-errors", "OK")
+    _alarm("other-stack-queue-age", "ALARM")
+    firing = stack.status().alarms_firing
+    assert [(name, reason) for name, reason, _since in firing or []] == [
+        ("festival-test-queue-age", "An upload event has waited 15 minutes.")]
+
+
+def test_status_shows_no_alarm_when_none_fires(world: World) -> None:
+    _alarm("festival-test-queue-age", "OK")
+    assert target(world).status().alarms_firing == []
+
+
+def test_festival_status_prints_a_firing_alarm(world: World, cli: Any) -> None:
+    create_stack(world)
+    _alarm("festival-test-dead-letters", "ALARM", "An upload event failed 5 times.")
+    result = cli("status", "--stack", "festival-test")
+    assert result.exit_code == 0, result.stderr
+    assert "ALARM festival-test-dead-letters (since " in result.stdout
+    assert "An upload event failed 5 times." in result.stdout

@@ -76,6 +76,22 @@ def test_the_artifact_bucket_is_private_encrypted_and_tls_only(session: Any,
     assert statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
+@pytest.mark.parametrize("partition", ["aws", "aws-cn", "aws-us-gov"])
+def test_the_artifact_bucket_policy_names_the_callers_partition(
+    session: Any, package: Package, monkeypatch: pytest.MonkeyPatch, partition: str
+) -> None:
+    """Taken from the caller's ARN (sts:GetCallerIdentity), never written `arn:aws:` by hand."""
+    sts = session.client("sts")
+    monkeypatch.setattr(sts, "get_caller_identity", lambda: {
+        "Account": ACCOUNT, "Arn": f"arn:{partition}:iam::{ACCOUNT}:user/ci", "UserId": "x"})
+    deploy(STACK, EMAIL, session, package=package, poll_interval=0)
+    bucket = artifact_bucket_name(ACCOUNT, REGION)
+    (statement,) = json.loads(session.client("s3").get_bucket_policy(
+        Bucket=bucket)["Policy"])["Statement"]
+    assert statement["Resource"] == [f"arn:{partition}:s3:::{bucket}",
+                                     f"arn:{partition}:s3:::{bucket}/*"]
+
+
 def test_redeploying_nothing_changed_says_up_to_date(session: Any, package: Package) -> None:
     deploy(STACK, EMAIL, session, package=package, poll_interval=0)
     said: list[str] = []
