@@ -8,9 +8,9 @@ import contextlib
 import json
 import tempfile
 import unicodedata
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -23,6 +23,7 @@ from festival_cli.core.model import Lineup, Performance, hhmm, shift_date
 from festival_cli.core.query import Query
 from festival_cli.core.store import Store
 from festival_cli.stores.dynamodb import DynamoStore
+from festival_cli.stores.dynamodb_schema import INGESTIONS, PERFORMANCES, table_definition
 from tests.aws.moto_world import REGION, create_tables, fake_aws
 from tests.contract.backends import STORE_FACTORIES
 
@@ -62,23 +63,40 @@ def lineups(draw: st.DrawFn) -> Lineup:
     return Lineup(tuple(unique), festival=draw(st.none() | names))
 
 
+TABLE, INGESTIONS_TABLE = "p-properties", "i-properties"
+
+
 @pytest.fixture(scope="module")
-def aws() -> Iterator[None]:
-    """One moto for the module (starting moto per example would dominate the run); each
-    example gets tables of its own."""
+def aws() -> Iterator[Any]:
+    """One moto and one pair of tables for the module (creating tables per example would
+    dominate the run); `both_stores` empties them before each example."""
     with pytest.MonkeyPatch.context() as env, fake_aws(env):
-        yield
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_tables(client, TABLE, INGESTIONS_TABLE)
+        yield client
+
+
+def _empty(client: Any, logical: str, table: str) -> None:
+    """Delete every item of `table` (sets, tombstones, records, leases, counters)."""
+    keys = [k["AttributeName"] for k in table_definition(logical, table)["KeySchema"]]
+    for page in client.get_paginator("scan").paginate(
+            TableName=table, ProjectionExpression=", ".join(f"#k{i}" for i in range(len(keys))),
+            ExpressionAttributeNames={f"#k{i}": k for i, k in enumerate(keys)}):
+        items = page["Items"]
+        for at in range(0, len(items), 25):
+            client.batch_write_item(RequestItems={table: [
+                {"DeleteRequest": {"Key": item}} for item in items[at:at + 25]]})
 
 
 @contextlib.contextmanager
-def both_stores() -> Iterator[tuple[Store, Store]]:
-    """A fresh local store and a fresh DynamoDB store (new tables in the module's moto)."""
-    suffix = uuid.uuid4().hex[:8]
-    client = boto3.client("dynamodb", region_name=REGION)
-    create_tables(client, f"p-{suffix}", f"i-{suffix}")
+def both_stores(client: Any) -> Iterator[tuple[Store, Store]]:
+    """A fresh local store and a DynamoDB store on the module's tables, emptied first."""
+    _empty(client, PERFORMANCES, TABLE)
+    _empty(client, INGESTIONS, INGESTIONS_TABLE)
     with tempfile.TemporaryDirectory() as directory, \
             STORE_FACTORIES["sqlite"](Path(directory)) as local, \
-            DynamoStore(client, f"p-{suffix}", f"i-{suffix}", sleep=lambda _s: None) as dynamodb:
+            DynamoStore(client, TABLE, INGESTIONS_TABLE, sleep=lambda _s: None) as dynamodb:
+        assert dynamodb.count() == 0
         yield local, dynamodb
 
 
@@ -106,13 +124,13 @@ def _questions(lineup: Lineup, draw: st.DataObject) -> list[Query]:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lineup=lineups())
-def test_a_valid_lineup_round_trips_through_both_stores_unchanged(aws: None,
+def test_a_valid_lineup_round_trips_through_both_stores_unchanged(aws: Any,
                                                                   lineup: Lineup) -> None:
     data = _file(lineup)
     report = check_lineup(data, "lineup.json")
     assert report.ok, [p.describe() for p in report.errors]
     assert set(report.accepted().performances) == set(lineup.performances)
-    with both_stores() as stores:
+    with both_stores(aws) as stores:
         for store in stores:
             ingest(store, data, "lineup.json")
             stored = store.stored_on(lineup.dates)
@@ -123,9 +141,9 @@ def test_a_valid_lineup_round_trips_through_both_stores_unchanged(aws: None,
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(lineup=lineups(), data=st.data())
-def test_both_stores_answer_every_query_identically(aws: None, lineup: Lineup,
+def test_both_stores_answer_every_query_identically(aws: Any, lineup: Lineup,
                                                      data: st.DataObject) -> None:
-    with both_stores() as (local, dynamodb):
+    with both_stores(aws) as (local, dynamodb):
         local.apply_lineup(lineup)
         dynamodb.apply_lineup(lineup)
         for question in _questions(lineup, data):
