@@ -23,8 +23,7 @@ from festival_cli.core.model import Lineup, Performance, hhmm, shift_date
 from festival_cli.core.query import Query
 from festival_cli.core.store import Store
 from festival_cli.stores.dynamodb import DynamoStore
-from festival_cli.stores.dynamodb_schema import INGESTIONS, PERFORMANCES, table_definition
-from tests.aws.moto_world import REGION, create_tables, fake_aws
+from tests.aws.moto_world import REGION, create_tables, empty_tables, fake_aws
 from tests.contract.backends import STORE_FACTORIES
 
 FIRST_DATE = "2026-07-10"
@@ -76,23 +75,10 @@ def aws() -> Iterator[Any]:
         yield client
 
 
-def _empty(client: Any, logical: str, table: str) -> None:
-    """Delete every item of `table` (sets, tombstones, records, leases, counters)."""
-    keys = [k["AttributeName"] for k in table_definition(logical, table)["KeySchema"]]
-    for page in client.get_paginator("scan").paginate(
-            TableName=table, ProjectionExpression=", ".join(f"#k{i}" for i in range(len(keys))),
-            ExpressionAttributeNames={f"#k{i}": k for i, k in enumerate(keys)}):
-        items = page["Items"]
-        for at in range(0, len(items), 25):
-            client.batch_write_item(RequestItems={table: [
-                {"DeleteRequest": {"Key": item}} for item in items[at:at + 25]]})
-
-
 @contextlib.contextmanager
 def both_stores(client: Any) -> Iterator[tuple[Store, Store]]:
     """A fresh local store and a DynamoDB store on the module's tables, emptied first."""
-    _empty(client, PERFORMANCES, TABLE)
-    _empty(client, INGESTIONS, INGESTIONS_TABLE)
+    empty_tables(client, TABLE, INGESTIONS_TABLE)
     with tempfile.TemporaryDirectory() as directory, \
             STORE_FACTORIES["sqlite"](Path(directory)) as local, \
             DynamoStore(client, TABLE, INGESTIONS_TABLE, sleep=lambda _s: None) as dynamodb:
