@@ -14,6 +14,10 @@ Entry point `lambda_handler.handler.handler(event, context)`, wired with
   S3 event is logged and dropped (it never will be).
 - A duplicate delivery (same object version, same ingestion id) changes nothing and notifies
   once: the record says whether the notification went out (claimed, then marked after publish).
+- An ingestion that changed the lineup publishes the site (festival_cli.publish) into the site
+  bucket, after notifying: its record carries `published: false` until every file is put, so a
+  failed publish fails the message, and its redelivery (a duplicate for the data, notified
+  already) only publishes. An unchanged upload publishes nothing.
 
 Clients are made on the first call, never at import, and tests inject their own (`use`).
 """
@@ -24,11 +28,16 @@ import json
 import logging
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import AWS_ERRORS
-from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
+from festival_cli.core.errors import (
+    FestivalError,
+    LineupError,
+    NotFoundError,
+    TransientStoreError,
+)
 from festival_cli.core.ingest import ingest
 from festival_cli.core.records import Ingestion
 from festival_cli.core.upload_contract import (
@@ -40,6 +49,8 @@ from festival_cli.core.upload_contract import (
     retry_delay,
     wants_merge,
 )
+from festival_cli.publish.bucket import put_site
+from festival_cli.publish.site import build_site
 from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 from lambda_handler.notify import message_for
@@ -72,7 +83,8 @@ class Pipeline:
 
     def __init__(self, s3: S3Client, sns: SNSClient, store: DynamoStore, topic_arn: str,
                  prefix: str = UPLOAD_PREFIX, once: NotifyOnce | None = None, *,
-                 sqs: SQSClient | None = None, queue_url: str | None = None) -> None:
+                 sqs: SQSClient | None = None, queue_url: str | None = None,
+                 site_bucket: str | None = None) -> None:
         self.s3 = s3
         self.sns = sns
         self.store = store
@@ -81,6 +93,7 @@ class Pipeline:
         self.once = NotifyOnce.of(store) if once is None else once
         self.sqs = sqs  # with queue_url: sets a failed message's visibility (the backoff)
         self.queue_url = queue_url
+        self.site_bucket = site_bucket  # None: no site to publish
 
     @classmethod
     def from_environment(cls) -> Pipeline:
@@ -92,7 +105,8 @@ class Pipeline:
         return cls(session.client("s3"), session.client("sns"), store,
                    _setting("FESTIVAL_TOPIC_ARN"),
                    os.environ.get("FESTIVAL_UPLOAD_PREFIX") or UPLOAD_PREFIX,
-                   sqs=session.client("sqs"), queue_url=_setting("FESTIVAL_QUEUE_URL"))
+                   sqs=session.client("sqs"), queue_url=_setting("FESTIVAL_QUEUE_URL"),
+                   site_bucket=os.environ.get("FESTIVAL_SITE_BUCKET") or None)
 
     # -- the batch -------------------------------------------------------------------------
     def process(self, event: dict[str, Any]) -> dict[str, Any]:
@@ -235,6 +249,7 @@ class Pipeline:
                 return result
             result.records = record.counts.get("performances")
             result.detail["notified"] = self._notify(record)
+            result.detail["published"] = self._publish(record)
         except FestivalError as exc:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)
@@ -245,6 +260,25 @@ class Pipeline:
             result.retry = True
             result.detail["error"] = f"publish: {exc}"
         return result
+
+    def _publish(self, record: Ingestion) -> str:
+        """Publish the site after an ingestion that changed the lineup, once: `put N`, or why
+        not. Marked `published: false` first (festival status shows it), true once done; a
+        failure raises (the message is retried, and its redelivery publishes only)."""
+        if self.site_bucket is None or not record.changed:
+            return "nothing to publish"
+        if record.published:
+            return "already"
+        if record.published is None:
+            self.store.save_ingestion(replace(record, published=False))
+        try:
+            files = build_site(self.store)
+        except NotFoundError:  # a revision removed every set: no site to build
+            files = []
+        put = put_site(self.s3, self.site_bucket, files)
+        current = self.store.get_ingestion(record.id) or record
+        self.store.save_ingestion(replace(current, published=True))
+        return f"put {put}"
 
     def _notify(self, record: Ingestion) -> str:
         claim = self.once.claim(record.id)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from festival_cli.cli.render import health_lines
+from festival_cli.cli.render import health_lines, ingestion_detail, status_rows
 from festival_cli.core.records import Ingestion
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.targets.base import StatusReport
@@ -124,3 +124,12 @@ def test_a_stack_s_health_is_shown_with_a_hint_for_pending_subscriptions() -> No
 def test_local_health_has_no_stack_lines() -> None:
     report = StatusReport(target="local store x.db", ingestions=[], item_count=1)
     assert health_lines(report) == ["local store x.db: 1 performance"]
+
+
+def test_an_ingestion_whose_site_is_not_yet_published_says_so() -> None:
+    waiting = Ingestion(id="a", file="f", state="succeeded", published=False)
+    done = Ingestion(id="b", file="g", state="succeeded", published=True)
+    report = StatusReport(target="stack riverside", ingestions=[waiting, done])
+    assert [row[2] for row in status_rows(report)] == ["succeeded, site unpublished", "succeeded"]
+    assert "site:      not yet published" in ingestion_detail(waiting)
+    assert "site:      published" in ingestion_detail(done)

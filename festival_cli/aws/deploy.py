@@ -212,10 +212,12 @@ def destroy(
         raise DestroyDeclined(f"not confirmed: stack {stack} is untouched; nothing was deleted")
 
     with translated(f"deleting stack {stack}", DeployError):
-        bucket = summary.outputs.get("BucketName")
-        if bucket:
-            removed = empty_bucket(aws, bucket)
-            notify(f"emptied bucket {bucket} ({removed} object versions)")
+        # CloudFormation deletes only empty buckets: the uploads' and the published site's.
+        for output in ("BucketName", "SiteBucketName"):
+            bucket = summary.outputs.get(output)
+            if bucket:
+                removed = empty_bucket(aws, bucket)
+                notify(f"emptied bucket {bucket} ({removed} object versions)")
         stack_id = current["StackId"]
         watcher = EventWatcher(cfn, stack_id)
         watcher.mark_existing()

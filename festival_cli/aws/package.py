@@ -19,7 +19,10 @@ from festival_cli.core.errors import DeployError
 # What the function imports, relative to the directory holding festival_cli/: whole packages
 # (every .py below them) and single modules. Nothing of festival_cli.cli, festival_cli.aws or
 # festival_cli.cost: the function has no use for Typer, Rich, the deploy code or the estimate.
-PACKAGES = ("lambda_handler", "festival_cli/core")
+PACKAGES = ("lambda_handler", "festival_cli/core", "festival_cli/publish")
+# Besides the .py files, the package data the function reads: the timetable page's files,
+# which the published site carries (festival_cli/publish/page).
+DATA_SUFFIXES = (".html", ".css", ".js", ".svg")
 MODULES = (
     "festival_cli/__init__.py",
     "festival_cli/aws_errors.py",
@@ -70,9 +73,10 @@ def package_files(root: Path) -> list[str]:
         directory = root / package
         if not directory.is_dir():
             raise DeployError(f"cannot build the function package: {directory} is missing")
-        for path in directory.rglob("*.py"):
+        for path in directory.rglob("*"):
             relative = path.relative_to(root)
-            if "__pycache__" not in relative.parts:
+            if path.is_file() and path.suffix in (".py", *DATA_SUFFIXES) \
+                    and "__pycache__" not in relative.parts:
                 found.add(PurePosixPath(*relative.parts).as_posix())
     for module in MODULES:
         if not (root / module).is_file():

@@ -226,8 +226,13 @@ def sets_text(record: Ingestion) -> str:
 
 
 def status_rows(report: StatusReport) -> list[tuple[str, ...]]:
-    return [(r.id, r.file, r.state, sets_text(r), _when(r.started, seconds=False), duration(r))
-            for r in report.ingestions]
+    return [(r.id, r.file, state_text(r), sets_text(r), _when(r.started, seconds=False),
+             duration(r)) for r in report.ingestions]
+
+
+def state_text(record: Ingestion) -> str:
+    """The state, and whether the stack's site still waits for this ingestion's publish."""
+    return f"{record.state}, site unpublished" if record.published is False else record.state
 
 
 def health_lines(report: StatusReport) -> list[str]:
@@ -273,6 +278,9 @@ def ingestion_detail(record: Ingestion) -> str:
         f"counts:    {counts}",
         f"merge:     {'yes' if record.merge else 'no'}",
     ]
+    if record.published is not None:
+        lines.append("site:      " + ("published" if record.published else
+                                      "not yet published (the function retries it)"))
     if record.festival:
         lines.append(f"festival:  {record.festival}")
     if record.timezone:

@@ -44,10 +44,20 @@ class Ingestion:
     # The true length of each list kept shortened (a number, never parsed back from text):
     # a list cut again to fit a store keeps the total of the first cut.
     totals: dict[str, int] = field(default_factory=dict)
+    # The stack's published site: False while an ingestion that changed the lineup waits for
+    # its site to be published (a failed publish is retried alone), True once it is; None
+    # where nothing is to be published (no change, or no site: the local store).
+    published: bool | None = None
 
     @property
     def done(self) -> bool:
         return self.state in FINAL_STATES
+
+    @property
+    def changed(self) -> bool:
+        """Whether the ingestion added, updated or removed a set."""
+        return self.state == "succeeded" and any(
+            self.counts.get(name) for name in ("added", "updated", "removed"))
 
     def total(self, name: str) -> int:
         """How many lines the list `name` stands for, those it no longer holds included."""

@@ -24,7 +24,8 @@ def world() -> World:
 @pytest.fixture
 def pipeline(world: World) -> Iterator[Pipeline]:
     """The function's pipeline on the world's resources, injected into the handler."""
-    built = Pipeline(world.s3, world.sns, world.store(), world.topic_arn)
+    built = Pipeline(world.s3, world.sns, world.store(), world.topic_arn,
+                     site_bucket=world.site_bucket)
     use(built)
     yield built
     use(None)

@@ -98,6 +98,7 @@ class World:
     bucket: str = "festival-uploads"
     table: str = "festival-Performances"
     ingestions_table: str = "festival-Ingestions"
+    site_bucket: str = "festival-site"  # the published site (private, served by CloudFront)
     queue_url: str = ""
     queue_arn: str = ""
     dlq_url: str = ""
@@ -143,6 +144,9 @@ class World:
                     ]}},
                 }]
             },
+        )
+        world.s3.create_bucket(
+            Bucket=world.site_bucket, CreateBucketConfiguration={"LocationConstraint": REGION}
         )
         create_tables(world.dynamodb, world.table, world.ingestions_table)
         world.topic_arn = world.sns.create_topic(Name="festival-notifications")["TopicArn"]
@@ -196,6 +200,12 @@ class World:
         return self.event(messages)
 
     # -- the pipeline's output -----------------------------------------------------------
+    def site(self) -> dict[str, Any]:
+        """Every object of the site bucket by key: its HeadObject response."""
+        listed = self.s3.list_objects_v2(Bucket=self.site_bucket).get("Contents", [])
+        return {o["Key"]: self.s3.head_object(Bucket=self.site_bucket, Key=o["Key"])
+                for o in listed}
+
     def notifications(self) -> list[tuple[str, str]]:
         """(subject, message) of every SNS message published to the topic, oldest first."""
         from moto.backends import get_backend

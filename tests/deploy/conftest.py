@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 from moto.cloudformation import models as cloudformation_models
+from moto.cloudformation import parsing as cloudformation_parsing
+from moto.core.common_models import CloudFormationModel
 from moto.s3.models import FakeBucket
 
 from festival_cli.aws.package import MODULES, Package, build_package
@@ -28,7 +30,7 @@ from tests.aws.moto_world import REGION, fake_aws
 
 EMAIL = "ops@example.org"
 OUTPUTS = {"BucketName", "TableName", "IngestionsTableName", "QueueUrl", "DeadLetterQueueUrl",
-           "TopicArn", "FunctionName"}
+           "TopicArn", "FunctionName", "SiteBucketName", "SiteUrl"}
 
 
 @pytest.fixture
@@ -46,11 +48,63 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(cloudformation_models.CloudFormationBackend, "execute_change_set",
                         execute_change_set)
     monkeypatch.setattr(FakeBucket, "get_permission", _over_tls(FakeBucket.get_permission))
+    models = cloudformation_parsing.get_model_map()
+    monkeypatch.setattr(cloudformation_parsing, "get_model_map",
+                        lambda: {**models, **CLOUDFRONT_STAND_INS})
     with warnings.catch_warnings():
         # moto warns about every resource type its CloudFormation skips (see docs/moto-notes.md)
         warnings.simplefilter("ignore", UserWarning)
         with fake_aws(monkeypatch):
             yield
+
+
+class CloudFrontStandIn(CloudFormationModel):
+    """moto's CloudFormation skips AWS::CloudFront::* resources, but the distribution reads the
+    others' ids and the `SiteUrl` output reads its DomainName: these stand-ins give each an id
+    (and the distribution a cloudfront.net name), as CloudFront would. They do nothing else."""
+
+    resource_type = ""
+
+    def __init__(self, name: str) -> None:
+        self.id = "E" + name.upper().replace("-", "")[:12]
+        self.domain_name = f"d{abs(hash(name)) % 10**12:012d}.cloudfront.net"
+
+    @classmethod
+    def cloudformation_type(cls) -> str:  # type: ignore[override]
+        return cls.resource_type
+
+    @staticmethod
+    def cloudformation_name_type() -> str:
+        return ""
+
+    @classmethod
+    def create_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,
+                                        account_id: str, region_name: str,
+                                        **kwargs: Any) -> CloudFrontStandIn:
+        return cls(resource_name)
+
+    @classmethod
+    def delete_from_cloudformation_json(cls, resource_name: str, cloudformation_json: Any,
+                                        account_id: str, region_name: str) -> None:
+        return None
+
+    @property
+    def physical_resource_id(self) -> str:
+        return self.id
+
+    @classmethod
+    def has_cfn_attr(cls, attr: str) -> bool:
+        return attr in {"DomainName", "Id"}
+
+    def get_cfn_attribute(self, attribute_name: str) -> str:
+        return self.domain_name if attribute_name == "DomainName" else self.id
+
+
+CLOUDFRONT_STAND_INS = {
+    kind: type(kind.rpartition("::")[2] + "StandIn", (CloudFrontStandIn,), {"resource_type": kind})
+    for kind in ("AWS::CloudFront::Distribution", "AWS::CloudFront::OriginAccessControl",
+                 "AWS::CloudFront::CachePolicy", "AWS::CloudFront::ResponseHeadersPolicy")
+}
 
 
 def _over_tls(get_permission: Any) -> Any:
@@ -84,6 +138,7 @@ def write_tree(root: Path, handler: str = "def handler(event, context):\n    ret
         "lambda_handler/handler.py": handler,
         "festival_cli/core/__init__.py": "",
         "festival_cli/core/model.py": "X = 1\n",
+        "festival_cli/publish/__init__.py": "",
         **{module: "" for module in MODULES},
     }
     for name, text in files.items():

@@ -53,6 +53,16 @@ def test_holds_the_dynamodb_store_its_items_and_schema(real: Package) -> None:
             "festival_cli/stores/dynamodb_schema.py"} <= set(real.files)
 
 
+def test_holds_the_publisher_and_the_page_it_publishes(real: Package) -> None:
+    """The function publishes the site: the page's files are package data it reads."""
+    archive = zipfile.ZipFile(io.BytesIO(real.data))
+    page = source_root() / "festival_cli" / "publish" / "page"
+    for name in ("index.html", "style.css", "app.js", "icon.svg"):
+        entry = f"festival_cli/publish/page/{name}"
+        assert archive.read(entry) == (page / name).read_bytes()
+    assert {"festival_cli/publish/site.py", "festival_cli/publish/bucket.py"} <= set(real.files)
+
+
 @pytest.mark.parametrize("excluded", ["festival_cli/cli/", "festival_cli/aws/",
                                       "festival_cli/cost/", "festival_cli/stores/sqlite.py",
                                       "festival_cli/targets/"])

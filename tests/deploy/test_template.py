@@ -13,6 +13,8 @@ import pytest
 from cfnlint.decode import cfn_yaml
 
 from festival_cli.core.upload_contract import UPLOAD_PREFIX, UPLOAD_SUFFIX
+from festival_cli.publish.page import CONTENT_SECURITY_POLICY
+from festival_cli.publish.site import CACHE_CONTROL
 from festival_cli.stores import dynamodb_schema as schema
 from tests.deploy.conftest import OUTPUTS
 
@@ -31,11 +33,13 @@ ROLE_GRANTS: dict[str, set[str]] = {
     "s3:GetObjectVersion": UPLOADS,
     "dynamodb:BatchWriteItem": SETS,
     "dynamodb:BatchGetItem": SETS,
-    "dynamodb:Query": {"${PerformancesTable.Arn}/index/Date-Time"},
+    "dynamodb:Query": {"${PerformancesTable.Arn}/index/Date-Time",
+                       "${IngestionsTable.Arn}/index/Recent"},
     "dynamodb:PutItem": RECORDS,
     "dynamodb:DeleteItem": RECORDS,
     "dynamodb:UpdateItem": RECORDS,
     "dynamodb:GetItem": RECORDS,
+    "s3:PutObject": {"${SiteBucket.Arn}/*"},
     "sns:Publish": {"NotificationTopic"},
     "sqs:ReceiveMessage": QUEUE,
     "sqs:DeleteMessage": QUEUE,
@@ -139,8 +143,14 @@ def test_role_grants_nothing_else() -> None:
 
 
 def test_s3_reads_only_the_upload_prefix() -> None:
-    s3 = {r for action, rs in role_grants().items() if action.startswith("s3:") for r in rs}
+    s3 = {r for action, rs in role_grants().items() if action.startswith("s3:Get") for r in rs}
     assert s3 == {f"${{UploadBucket.Arn}}/{UPLOAD_PREFIX}*"}
+
+
+def test_s3_writes_only_the_site_bucket_s_objects() -> None:
+    writes = {action: rs for action, rs in role_grants().items()
+              if action.startswith("s3:") and not action.startswith("s3:Get")}
+    assert writes == {"s3:PutObject": {"${SiteBucket.Arn}/*"}}
 
 
 def test_the_key_is_used_only_through_the_services_that_need_it() -> None:
@@ -300,7 +310,7 @@ def test_encrypted_with_the_stack_key(logical_id: str, key_of: Any) -> None:
 def test_everything_that_stores_data_is_in_the_encrypted_list() -> None:
     stores = {name for kind in ("AWS::S3::Bucket", "AWS::SQS::Queue", "AWS::DynamoDB::Table",
                                 "AWS::SNS::Topic", "AWS::Logs::LogGroup") for name in of_type(kind)}
-    assert stores == {name for name, _ in ENCRYPTED}
+    assert stores == {name for name, _ in ENCRYPTED} | {"SiteBucket"}  # public files: SSE-S3
 
 
 def test_the_bucket_uses_kms_with_a_bucket_key() -> None:
@@ -391,6 +401,7 @@ def test_the_function_environment_names_its_resources() -> None:
         "FESTIVAL_TOPIC_ARN": "NotificationTopic",
         "FESTIVAL_UPLOAD_PREFIX": UPLOAD_PREFIX,
         "FESTIVAL_QUEUE_URL": "IngestQueue",
+        "FESTIVAL_SITE_BUCKET": "SiteBucket",
     }
 
 
@@ -437,3 +448,91 @@ def test_ingestions_expire_by_the_schema_ttl() -> None:
 
 def test_outputs_are_named_as_the_design_says() -> None:
     assert set(TEMPLATE["Outputs"]) == OUTPUTS
+
+
+# ---- the published site: private bucket, CloudFront only ----------------------------------
+
+def distribution() -> dict[str, Any]:
+    return props("SiteDistribution")["DistributionConfig"]
+
+
+def test_the_site_bucket_is_encrypted_and_private() -> None:
+    site = props("SiteBucket")
+    (rule,) = site["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert rule["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    assert site["PublicAccessBlockConfiguration"] == dict.fromkeys(
+        ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "RestrictPublicBuckets"), True)
+    assert site["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
+
+
+def test_the_site_bucket_refuses_plain_http_and_lets_only_the_distribution_read() -> None:
+    deny, allow = props("SiteBucketPolicy")["PolicyDocument"]["Statement"]
+    assert deny["Effect"] == "Deny" and deny["Principal"] == "*"
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+    assert {symbol(r) for r in deny["Resource"]} == {"SiteBucket.Arn", "${SiteBucket.Arn}/*"}
+    assert allow["Effect"] == "Allow"
+    assert allow["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+    assert allow["Action"] == "s3:GetObject"
+    assert symbol(allow["Resource"]) == "${SiteBucket.Arn}/*"
+    (source,) = allow["Condition"]["StringEquals"].values()
+    assert symbol(source).endswith(":distribution/${SiteDistribution}")
+
+
+def test_the_distribution_reads_the_bucket_through_origin_access_control() -> None:
+    (origin,) = distribution()["Origins"]
+    assert symbol(origin["DomainName"]) == "SiteBucket.RegionalDomainName"
+    assert symbol(origin["OriginAccessControlId"]) == "SiteOriginAccessControl.Id"
+    assert origin["S3OriginConfig"] == {"OriginAccessIdentity": ""}  # no legacy OAI
+    oac = props("SiteOriginAccessControl")["OriginAccessControlConfig"]
+    assert (oac["OriginAccessControlOriginType"], oac["SigningBehavior"],
+            oac["SigningProtocol"]) == ("s3", "always", "sigv4")
+
+
+def test_the_distribution_serves_https_only_compressed_read_only() -> None:
+    behaviour = distribution()["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "redirect-to-https"
+    assert behaviour["Compress"] is True
+    assert behaviour["AllowedMethods"] == ["GET", "HEAD"]
+    assert symbol(behaviour["CachePolicyId"]) == "SiteCachePolicy"
+    assert symbol(behaviour["ResponseHeadersPolicyId"]) == "SiteHeadersPolicy"
+    assert distribution()["DefaultRootObject"] == "index.html"
+
+
+def test_the_edge_caches_no_longer_than_the_files_cache_control() -> None:
+    max_age = int(CACHE_CONTROL.rpartition("max-age=")[2])
+    policy = props("SiteCachePolicy")["CachePolicyConfig"]
+    assert policy["MinTTL"] == 0
+    assert policy["DefaultTTL"] == policy["MaxTTL"] == max_age
+    parameters = policy["ParametersInCacheKeyAndForwardedToOrigin"]
+    assert parameters["EnableAcceptEncodingGzip"] and parameters["EnableAcceptEncodingBrotli"]
+
+
+def test_the_security_headers_are_set_and_the_csp_is_the_pages() -> None:
+    headers = props("SiteHeadersPolicy")["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]
+    assert headers["ContentSecurityPolicy"]["ContentSecurityPolicy"] == CONTENT_SECURITY_POLICY
+    assert headers["StrictTransportSecurity"]["AccessControlMaxAgeSec"] >= 31536000
+    assert headers["ContentTypeOptions"]["Override"] is True
+    assert headers["FrameOptions"]["FrameOption"] == "DENY"
+    assert all(header["Override"] is True for header in headers.values())
+
+
+def test_a_custom_domain_is_optional_and_comes_with_its_certificate() -> None:
+    parameters = TEMPLATE["Parameters"]
+    defaults = {parameters[name]["Default"] for name in ("SiteDomainName", "SiteCertificateArn")}
+    assert defaults == {""}
+    config = distribution()
+    condition, with_domain, without = config["ViewerCertificate"]["Fn::If"]
+    assert condition == "HasSiteDomain" == config["Aliases"]["Fn::If"][0]
+    assert symbol(with_domain["AcmCertificateArn"]) == "SiteCertificateArn"
+    assert with_domain["SslSupportMethod"] == "sni-only"
+    assert without == {"CloudFrontDefaultCertificate": True}
+    (assertion,) = TEMPLATE["Rules"]["SiteDomainNeedsItsCertificate"]["Assertions"]
+    assert "SiteCertificateArn" in str(assertion["Assert"])
+
+
+def test_the_site_url_is_the_domain_or_the_distribution() -> None:
+    condition, with_domain, without = TEMPLATE["Outputs"]["SiteUrl"]["Value"]["Fn::If"]
+    assert condition == "HasSiteDomain"
+    assert symbol(with_domain) == "https://${SiteDomainName}/"
+    assert symbol(without) == "https://${SiteDistribution.DomainName}/"
+    assert symbol(TEMPLATE["Outputs"]["SiteBucketName"]["Value"]) == "SiteBucket"
