@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, fields
+from dataclasses import MISSING, dataclass, fields
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,7 @@ from festival_cli.aws_errors import translated
 from festival_cli.core.errors import (
     IngestionFailed,
     LineupError,
+    PublishError,
     StackError,
 )
 from festival_cli.core.lineup import check_lineup
@@ -61,10 +62,19 @@ class StackOutputs:
     DeadLetterQueueUrl: str
     TopicArn: str
     FunctionName: str
+    # The published site (issue 15): absent from stacks deployed before it, so optional here;
+    # `festival publish --stack` asks for a redeploy without them.
+    SiteBucketName: str = ""
+    SiteUrl: str = ""
 
     @classmethod
     def names(cls) -> list[str]:
-        return [f.name for f in fields(cls)]
+        """The outputs every festival stack has."""
+        return [f.name for f in fields(cls) if f.default is MISSING]
+
+    @classmethod
+    def optional(cls) -> list[str]:
+        return [f.name for f in fields(cls) if f.default is not MISSING]
 
 
 def read_outputs(cloudformation: CloudFormationClient, name: str, region: str) -> StackOutputs:
@@ -84,7 +94,8 @@ def read_outputs(cloudformation: CloudFormationClient, name: str, region: str) -
             f"{', '.join(missing)}: it was not deployed by festival, or its deployment did not "
             "complete; run `festival deploy` again"
         )
-    return StackOutputs(**{n: outputs[n] for n in StackOutputs.names()})
+    return StackOutputs(**{n: outputs[n] for n in StackOutputs.names()},
+                        **{n: outputs.get(n, "") for n in StackOutputs.optional()})
 
 
 def object_name(source: str) -> str:
@@ -127,6 +138,21 @@ class StackTarget:
         aws = aws or AwsSession()
         outputs = read_outputs(aws.client("cloudformation"), name, aws.region)
         return cls(name, outputs, aws, **options)
+
+    # -- publish ---------------------------------------------------------------------------
+    def publish_site(self, festival: str | None = None) -> int:
+        """Republish the stack's site from its tables into its site bucket, as the function
+        does after an ingestion (`festival publish --stack`): the number of files put."""
+        from festival_cli.publish.bucket import put_site  # only when publishing
+        from festival_cli.publish.site import build_site
+
+        bucket = self.outputs.SiteBucketName
+        if not bucket:
+            raise StackError(f"stack '{self.name}' has no output SiteBucketName: it was deployed "
+                             "before festival published sites; run `festival deploy` again")
+        files = build_site(self.store, festival)
+        with translated(f"cannot publish the site into bucket {bucket}", PublishError):
+            return put_site(self.aws.client("s3"), bucket, files)
 
     # -- upload ----------------------------------------------------------------------------
     def upload(

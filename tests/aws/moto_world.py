@@ -276,6 +276,8 @@ def create_stack(world: World, name: str = "festival-test", *,
         "DeadLetterQueueUrl": world.dlq_url,
         "TopicArn": world.topic_arn,
         "FunctionName": "festival-ingest",
+        "SiteBucketName": world.site_bucket,
+        "SiteUrl": "https://d111111abcdef8.cloudfront.net/",
     }
     template = {
         "Resources": {"Placeholder": {"Type": "AWS::SNS::Topic"}},  # a stack needs one

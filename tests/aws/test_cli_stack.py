@@ -181,3 +181,26 @@ def test_export_with_no_selector_reads_every_stored_date_of_the_stack_without_a_
     assert [(p["performer"], p["date"]) for p in json.loads(result.stdout)["performances"]] == [
         ("Aurora Fields", "2026-07-10"), ("Brass Tide", "2026-07-11")]
     assert scans == []
+
+
+def test_publish_stack_republishes_the_site_from_the_tables(
+    world: World, pipeline: Pipeline, stack: str, lineup_file: Path
+) -> None:
+    pipeline.site_bucket = None  # the function publishes nothing: the command does it all
+    run("upload", "--stack", stack, "--no-wait", str(lineup_file))
+    run_function(world)
+    assert world.site() == {}
+    result = run("publish", "--stack", stack)
+    assert result.exit_code == 0, result.output
+    site = world.site()
+    assert "published the site of stack festival-test" in result.output
+    assert f": {len(site)} files" in result.output
+    assert site["schedule.xml"]["ContentType"] == "application/xml; charset=utf-8"
+    assert {"index.html", "schedule.json", "festival.ics", "changes.atom"} <= set(site)
+
+
+def test_publish_wants_a_folder_or_a_stack(world: World, stack: str, tmp_path: Path) -> None:
+    for args in ([], [str(tmp_path / "site"), "--stack", stack]):
+        result = run("publish", *args)
+        assert result.exit_code == 2, result.output
+        assert "give DIR" in result.output

@@ -5,6 +5,9 @@ Writes into DIR (created if missing; each file replaced whole): `index.html` and
 read), `lineup.json` (format 1), `festival.ics` and `stages/<stage>.ics`, `changes.atom`. Serve
 DIR with any static web server. Reads the local store with queries only (never a scan); where
 the store holds another festival than --festival names, nothing is written.
+
+`--stack NAME` republishes a deployed stack's site from its tables into its site bucket (served
+by CloudFront at the stack's SiteUrl), as the function does after each changing ingestion.
 """
 
 from __future__ import annotations
@@ -16,20 +19,43 @@ import typer
 
 from festival_cli.cli.console import message
 from festival_cli.cli.open_target import open_target
-from festival_cli.cli.options import DbOption
+from festival_cli.cli.options import STORE_PANEL, DbOption
+from festival_cli.core.errors import UsageError
 
 
 def command(
-    directory: Annotated[Path, typer.Argument(
-        metavar="DIR", help="Folder to write the site into (created if missing).",
-        file_okay=False)],
+    directory: Annotated[Path | None, typer.Argument(
+        metavar="[DIR]", help="Folder to write the site into (created if missing).",
+        file_okay=False, show_default=False)] = None,
     festival: Annotated[str | None, typer.Option(
         "--festival", help="The festival to publish, by name (when the store holds several).",
         show_default=False)] = None,
+    stack: Annotated[str | None, typer.Option(
+        "--stack", metavar="NAME", show_default=False,
+        help="Republish a deployed stack's site (its site bucket) instead of writing DIR.",
+        rich_help_panel=STORE_PANEL)] = None,
     db: DbOption = None,
 ) -> None:
     from festival_cli.publish.site import publish_to  # only when publishing (start-up)
 
+    if (directory is None) == (stack is None):
+        raise UsageError("give DIR (the local store's site into a folder) or --stack NAME "
+                         "(a stack's site into its bucket), one of them")
+    if stack is not None:
+        if db is not None:
+            raise UsageError("give either --stack or --db, not both")
+        from festival_cli.targets.stack import StackTarget  # boto3 only for a stack
+
+        stack_target = StackTarget.from_stack_name(stack)
+        try:
+            put = stack_target.publish_site(festival)
+        finally:
+            stack_target.close()
+        url = stack_target.outputs.SiteUrl
+        message(f"published the site of stack {stack} into its bucket"
+                f"{f' ({url})' if url else ''}: {put} files")
+        return
+    assert directory is not None
     with open_target(None, db) as target:
         done = publish_to(directory, target.store, festival)
     site = done.site
