@@ -101,8 +101,36 @@ def counts(sets: int) -> list[Count]:
             plural = "s" if len(found) != 1 else ""
             out.append(Count(f"Query, {label}: {len(found):,} set{plural}", counter.calls["Query"],
                              pages))
+        out += _publish_counts(store, counter, stored, to_item)
         out.append(Count("Scan, in all of the above", everything.calls["Scan"], 0))
     return out
+
+
+def _publish_counts(store: Any, counter: Any, stored: list[Performance],
+                    to_item: Any) -> list[Count]:
+    """A publish of the stack's site, as the function does it: the Queries it reads (a Date-Time
+    read per stored date, in pages, and one of the recent ingestions) and the PutObjects it
+    writes (one per file), against their floors."""
+    import boto3
+
+    from festival_cli.publish.bucket import put_site
+    from festival_cli.publish.site import build_site
+    from tests.aws.moto_world import REGION, RequestCounter
+
+    s3: Any = boto3.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket="bench-site", CreateBucketConfiguration={"LocationConstraint": REGION})
+    puts = RequestCounter(s3)
+    counter.reset()
+    files = build_site(store)
+    put_site(s3, "bench-site", files)
+    dates = store.stored_dates()
+    floor = sum(_pages(KeyRead(DATE_TIME, day), stored, to_item) for day in dates) + 1
+    return [
+        Count(f"Query, publish of the site ({len(dates):,} dates, recent ingestions)",
+              counter.calls["Query"], floor),
+        Count(f"PutObject, publish of the site ({len(files):,} files)",
+              puts.calls["PutObject"], len(files)),
+    ]
 
 
 def _pages(read: KeyRead, performances: list[Performance], to_item: Any) -> int:
