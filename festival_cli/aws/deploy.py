@@ -31,6 +31,8 @@ from festival_cli.aws.changesets import (
     wait_until_settled,
 )
 from festival_cli.aws.package import Package, build_package, source_root
+from festival_cli.aws.retained import Kept, retained_resources
+from festival_cli.aws.retained import delete_data as delete_data_of
 from festival_cli.aws.session import Clients, Notify, ignore
 from festival_cli.aws_errors import AWS_ERRORS, is_missing, translated
 from festival_cli.core.errors import DeployError, NotFoundError, UsageError
@@ -67,6 +69,9 @@ class StackSummary:
     region: str
     status: str
     outputs: dict[str, str] = field(default_factory=dict)
+    kept: list[Kept] = field(default_factory=list)  # what the deletion leaves (the data)
+    delete_data: bool = False  # the data is deleted too (asked for explicitly)
+    done: list[str] = field(default_factory=list)  # what was done to the data, once deleted
 
 
 class DestroyDeclined(DeployError):
@@ -191,6 +196,7 @@ def destroy(
     aws: Clients,
     *,
     confirm: Callable[[StackSummary], bool] | None = None,
+    delete_data: bool = False,
     on_event: OnEvent = ignore,
     notify: Notify = ignore,
     poll_interval: float = DEFAULT_POLL_SECONDS,
@@ -198,16 +204,20 @@ def destroy(
 ) -> StackSummary:
     """Delete `stack` after `confirm` agrees (None: no question), emptying its bucket first.
 
-    Raises NotFoundError when there is no such stack, DestroyDeclined when not confirmed, and
+    The tables and the key are kept (the template retains them) and named in the summary's
+    `kept`; with `delete_data` they are deleted too (the key after 30 days). Raises
+    NotFoundError when there is no such stack, DestroyDeclined when not confirmed, and
     DeployError with the reasons when the deletion fails.
     """
     check_stack_name(stack)
     cfn = aws.client("cloudformation")
     with translated(f"reading stack {stack}", DeployError):
         current = describe_stack(cfn, stack)
+        kept = [] if current is None else retained_resources(cfn, current["StackId"])
     if current is None:
         raise NotFoundError(f"stack {stack} does not exist in {aws.region}; nothing was deleted")
-    summary = StackSummary(stack, aws.region, current["StackStatus"], outputs_of(current))
+    summary = StackSummary(stack, aws.region, current["StackStatus"], outputs_of(current),
+                           kept=kept, delete_data=delete_data)
     if confirm is not None and not confirm(summary):
         raise DestroyDeclined(f"not confirmed: stack {stack} is untouched; nothing was deleted")
 
@@ -226,6 +236,9 @@ def destroy(
         status = wait_until_settled(cfn, stack_id, watcher, on_event, poll_interval, sleep)
     if status != "DELETE_COMPLETE":
         raise DeployError(failure_message(stack, status, watcher.failures()))
+    if delete_data:
+        with translated(f"deleting the data of stack {stack}", DeployError):
+            summary.done.extend(delete_data_of(aws, kept))
     return summary
 
 

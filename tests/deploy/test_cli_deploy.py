@@ -132,6 +132,23 @@ def test_destroy_asks_naming_the_stack(runner: CliRunner, session: Any) -> None:
                                     "its bucket festival-uploads-")
 
 
+def test_destroy_says_what_it_keeps_and_where(runner: CliRunner, session: Any) -> None:
+    festival(runner, "deploy", "--stack", STACK, "--email", EMAIL)
+    result = festival(runner, "destroy", "--stack", STACK, "--yes")
+    assert result.exit_code == 0, result.stderr
+    assert f"kept the sets (table): table {STACK}-PerformancesTable" in result.stderr
+    assert f"in {REGION}" in result.stderr and "kept the KMS key" in result.stderr
+    assert "`festival destroy --delete-data` would delete it too" in result.stderr
+
+
+def test_delete_data_is_asked_for_by_name(runner: CliRunner, session: Any) -> None:
+    festival(runner, "deploy", "--stack", STACK, "--email", EMAIL)
+    result = festival(runner, "destroy", "--stack", STACK, "--delete-data", input="n\n")
+    assert result.exit_code == 1
+    assert "AND its tables with all their data" in result.stderr
+    assert stack_status(session) == "CREATE_COMPLETE"
+
+
 def test_destroy_of_a_missing_stack_exits_1(runner: CliRunner, session: Any) -> None:
     result = festival(runner, "destroy", "--stack", "nope", "--yes")
     assert result.exit_code == 1

@@ -156,6 +156,42 @@ def test_destroy_deletes_the_stack(session: Any, package: Package) -> None:
         cfn(session).describe_stacks(StackName=STACK)
 
 
+def _key_state(key_id: str) -> str:
+    """moto's DescribeKey fails on a key its CloudFormation made (the policy kept as a dict):
+    read the state from moto's backend instead."""
+    from moto.backends import get_backend
+
+    return str(get_backend("kms")[ACCOUNT][REGION].keys[key_id].key_state)
+
+
+def test_destroy_keeps_the_tables_and_the_key_and_says_where(session: Any,
+                                                             package: Package) -> None:
+    outputs = deploy(STACK, EMAIL, session, package=package, poll_interval=0).outputs
+    summary = destroy(STACK, session, poll_interval=0)
+    kept = {k.logical_id: k.physical_id for k in summary.kept}
+    assert set(kept) == {"PerformancesTable", "IngestionsTable", "Key"}
+    assert (kept["PerformancesTable"], kept["IngestionsTable"]) == (
+        outputs["TableName"], outputs["IngestionsTableName"])
+    dynamodb = session.client("dynamodb")
+    for table in (outputs["TableName"], outputs["IngestionsTableName"]):
+        assert dynamodb.describe_table(TableName=table)["Table"]["TableStatus"] == "ACTIVE"
+    assert _key_state(kept["Key"]) == "Enabled"
+
+
+def test_destroy_with_delete_data_deletes_the_tables_and_schedules_the_key(
+    session: Any, package: Package
+) -> None:
+    outputs = deploy(STACK, EMAIL, session, package=package, poll_interval=0).outputs
+    summary = destroy(STACK, session, delete_data=True, poll_interval=0)
+    dynamodb = session.client("dynamodb")
+    for table in (outputs["TableName"], outputs["IngestionsTableName"]):
+        with pytest.raises(ClientError, match=r"ResourceNotFound|not found"):
+            dynamodb.describe_table(TableName=table)
+    (key_id,) = [k.physical_id for k in summary.kept if k.logical_id == "Key"]
+    assert _key_state(key_id) == "PendingDeletion"
+    assert any("in 30 days" in line for line in summary.done)
+
+
 def test_destroy_empties_the_versioned_bucket_first(session: Any, package: Package) -> None:
     bucket = deploy(STACK, EMAIL, session, package=package, poll_interval=0).outputs["BucketName"]
     s3 = session.client("s3")
