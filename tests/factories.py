@@ -9,6 +9,10 @@ from typing import Any
 
 from festival_cli.core.model import Lineup, Performance, hhmm, minutes, shift_date
 
+# The festival and time zone every `document` names (unless told otherwise).
+FESTIVAL = "Riverside Sounds 2026"
+ZONE = "Europe/London"
+
 
 def perf(
     performer: str = "Aurora Fields",
@@ -29,6 +33,10 @@ def identified(p: Performance, set_id: int = 1, sequence: int = 0) -> Performanc
 
 def lineup(*performances: Performance, festival: str | None = None,
            timezone: str | None = None) -> Lineup:
+    """A validated lineup: as the parser does, its sets carry its festival and time zone."""
+    if festival is not None or timezone is not None:
+        performances = tuple(replace(p, festival=festival, timezone=timezone)
+                             for p in performances)
     return Lineup(tuple(performances), festival=festival, timezone=timezone)
 
 
@@ -48,7 +56,7 @@ def record(**fields: Any) -> dict[str, Any]:
 
 def document(*records: dict[str, Any], **top: Any) -> bytes:
     """A lineup file (format 1 object form) holding `records`."""
-    doc: dict[str, Any] = {"festival": "Riverside Sounds 2026", "timezone": "Europe/London"}
+    doc: dict[str, Any] = {"festival": FESTIVAL, "timezone": ZONE}
     doc.update(top)
     doc["performances"] = list(records)
     return json.dumps(doc, ensure_ascii=False, indent=1).encode()

@@ -138,6 +138,8 @@ def cases() -> list[Hostile]:
         Hostile("festival-as-number", document(record(), festival=7), "festival"),
         Hostile("timezone-unknown", document(record(), timezone="Mars/Olympus_Mons"),
                 "timezone"),
+        Hostile("merge-as-string", document(record(), merge="yes"), "merge"),
+        Hostile("merge-as-number", document(record(), merge=1), "merge"),
         # -- boundary values ----------------------------------------------------------------
         Hostile("start-24:00", _doc(start="24:00"), f"{AT}.start"),
         Hostile("end-24:00", _doc(end="24:00"), f"{AT}.end"),

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 
 from festival_cli.stores.sqlite import SqliteStore
-from tests.factories import document, lineup, perf, record
+from tests.factories import FESTIVAL, ZONE, document, lineup, perf, record
 
 Cli = Callable[..., Result]
 
@@ -26,7 +26,8 @@ STORED = [
 @pytest.fixture
 def db(db_path: Path) -> Path:
     with SqliteStore(db_path) as store:
-        store.apply_lineup(lineup(*STORED))
+        # Stored as uploading a `document` of them would: same festival and zone.
+        store.apply_lineup(lineup(*STORED, festival=FESTIVAL, timezone=ZONE))
     return db_path
 
 

@@ -133,11 +133,22 @@ def test_a_selector_that_makes_no_sense_alone_is_still_a_usage_error(day_db: str
     assert result.stdout == ""
 
 
-def test_a_selection_that_matches_nothing_is_an_empty_document(day_db: str) -> None:
-    result = export(day_db, "--date", "2026-08-01")
+def test_a_json_selection_that_matches_nothing_is_refused(day_db: str, tmp_path: Path) -> None:
+    """A lineup file of no set would not upload back: none is written."""
+    result = export(day_db, "--date", "2026-08-01", "--file", str(tmp_path / "none.json"))
+
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == ("error: no performances match: nothing to export (a lineup file "
+                             "holds at least one set)\n")
+    assert not (tmp_path / "none.json").exists()
+
+
+def test_a_csv_selection_that_matches_nothing_is_an_empty_document(day_db: str) -> None:
+    result = export(day_db, "--date", "2026-08-01", "--output", "csv")
 
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["performances"] == []
+    assert result.stdout.splitlines() == ["performer,stage,date,start,end,popularity"]
     assert result.stderr == "no performances match: the document is empty\n"
 
 

@@ -111,6 +111,10 @@ def change_text(kind: str, before: Performance | None, after: Performance | None
     text = f"{kind:<8} {before.performer}, {stage}: {slot}"
     if before.popularity != after.popularity:
         text += f", popularity {_popularity(before.popularity)} → {_popularity(after.popularity)}"
+    if before.origin != after.origin:
+        from festival_cli.core.model import origin_change
+
+        text += f", {origin_change(before, after)}"
     return text
 
 

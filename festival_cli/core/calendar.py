@@ -65,12 +65,25 @@ def to_ics(
     festival: str | None = None,
     timezone: str | None = None,
 ) -> str:
-    """The sets as one VCALENDAR (CRLF line endings). `stamp` becomes every DTSTAMP."""
+    """The sets as one VCALENDAR (CRLF line endings). `stamp` becomes every DTSTAMP.
+
+    Each set is written in its own time zone and named with its own festival (those of the
+    file that wrote it; `timezone` and `festival` stand in for a set that has none), and the
+    calendar holds a VTIMEZONE for each zone its sets use.
+    """
     sets = sorted(performances, key=Performance.chronological)
-    zone = known_zone(timezone)
     dtstamp = utc_stamp(stamp)
-    events = [vevent(p, dtstamp=dtstamp, festival=festival, zone=zone) for p in sets]
-    return vcalendar(events, sets, festival=festival, zone=zone)
+    zones: dict[str | None, ZoneInfo | None] = {}
+    events = []
+    for p in sets:
+        name = p.timezone or timezone
+        if name not in zones:
+            zones[name] = known_zone(name)
+        events.append(vevent(p, dtstamp=dtstamp, festival=p.festival or festival,
+                             zone=zones[name]))
+    named = sorted({name for p in sets if (name := p.festival or festival)})
+    return vcalendar(events, sets, festival=", ".join(named) or festival, zone=None,
+                     zones=[z for z in zones.values() if z is not None])
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -79,19 +92,21 @@ def utc_stamp(moment: datetime) -> str:
 
 
 def vcalendar(events: Iterable[str], sets: Iterable[Performance], *, festival: str | None,
-              zone: ZoneInfo | None, name: str | None = None) -> str:
+              zone: ZoneInfo | None, name: str | None = None,
+              zones: Iterable[ZoneInfo] = ()) -> str:
     """A VCALENDAR of `events` (from `vevent`); `sets` are theirs, for the VTIMEZONE's span.
 
-    `name` (default: the festival's) is the calendar's display name.
+    `name` (default: the festival's) is the calendar's display name; `zone`, and each of
+    `zones`, gets a VTIMEZONE.
     """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
     if name or festival:
         lines.append(f"X-WR-CALNAME:{escape_text(name or festival or '')}")
-    if zone is not None:
-        dates = [p.date for p in sets]  # in any order; the last end is at most a day later
+    dates = [p.date for p in sets]  # in any order; the last end is at most a day later
+    for one in {z.key: z for z in (zone, *zones) if z is not None}.values():
         if dates:
-            lines += _vtimezone(zone, int(min(dates)[:4]), int(shift_date(max(dates), 1)[:4]))
+            lines += _vtimezone(one, int(min(dates)[:4]), int(shift_date(max(dates), 1)[:4]))
     head = "".join(fold(line) + CRLF for line in lines)
     return head + "".join(events) + "END:VCALENDAR" + CRLF
 

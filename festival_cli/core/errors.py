@@ -77,6 +77,11 @@ class ConcurrentRevisionError(TransientStoreError):
     """Another ingestion is revising the same dates right now; this one must wait and retry."""
 
 
+class ExportError(FestivalError):
+    """The selection cannot be written as a lineup file (no set, or sets of several festivals
+    or time zones, which format 1 cannot hold)."""
+
+
 class NotFoundError(FestivalError):
     """The thing asked for (an ingestion id, a stack, an object) does not exist."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.interrupts import pause
 from festival_cli.core.lineup import Report, check_lineup
-from festival_cli.core.model import Performance
+from festival_cli.core.model import Performance, origin_change
 from festival_cli.core.plan import Plan
 from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
@@ -86,6 +86,8 @@ def ingest(
         store.save_ingestion(rejected)
         raise LineupError(source, errors)
     lineup = report.accepted()
+    if lineup.merge and not merge:  # the file says it is not the whole of its dates
+        merge, record = True, replace(record, merge=True)
     pause("validated")
     finished: list[Outcome] = []
 
@@ -137,7 +139,8 @@ def describe_change(kind: str, before: Performance | None, after: Performance | 
         return f"{head}: {_slot(before)}"
     if before.stage != after.stage:
         head = f"{kind}: {p.performer}, {before.stage} → {after.stage}, {p.date}"
-    return f"{head}: {_slot(before)} → {_slot(after)}"
+    origin = f" ({origin_change(before, after)})" if before.origin != after.origin else ""
+    return f"{head}: {_slot(before)} → {_slot(after)}{origin}"
 
 
 def describe_changes(plan: Plan, *, cap: int) -> list[str]:

@@ -96,6 +96,7 @@ RULE_ZERO_LENGTH = "zero-length"
 RULE_POPULARITY = "popularity"
 RULE_SORT_KEY = "sort-key-mismatch"
 RULE_DUPLICATE_SET = "duplicate-set"
+RULE_MERGE = "merge"  # the top-level `merge` is not true or false
 
 # The record's fields in slot order, with the table's attribute names accepted as aliases.
 FIELDS = ("performer", "stage", "date", "start", "end", "popularity")
@@ -118,7 +119,9 @@ _WANTED = (
     "the end time, HH:MM",
     "",
 )
-TOP_FIELDS = ("festival", "timezone", "performances")
+# `merge: true` marks a file that is not the whole lineup of its dates (a partial export):
+# uploading it merges, as --merge does.
+TOP_FIELDS = ("festival", "timezone", "merge", "performances")
 
 # Every valid `HH:MM`, with its minutes since midnight: one dict lookup checks and converts.
 _TIMES = {f"{h:02d}:{m:02d}": h * 60 + m for h in range(24) for m in range(60)}
@@ -356,6 +359,7 @@ class _Checker:
         self.warning_counts: dict[str, int] = {}
         self.anchors: dict[int, Anchor] = {}  # id(problem) -> where to point, if not the value
         self.records = 0
+        self.merge = False  # the file says `"merge": true`
         self.valid_records = 0
 
     def error(self, path: str, rule: str, message: str, anchor: Anchor = "value") -> None:
@@ -383,10 +387,11 @@ class _Checker:
                        "the lineup has no performances")
             return None
         prefix = "performances" if isinstance(doc, tuple) else ""
-        performances = self.check_records(items, prefix)
+        performances = self.check_records(items, prefix, (festival, timezone))
         if self.errors:
             return None
-        return Lineup(tuple(performances), festival=festival, timezone=timezone)
+        return Lineup(tuple(performances), festival=festival, timezone=timezone,
+                      merge=self.merge)
 
     def check_top(self, pairs: tuple[Any, ...]) -> tuple[str | None, str | None, Any]:
         seen: dict[str, Any] = {}
@@ -404,6 +409,10 @@ class _Checker:
         timezone = seen.get("timezone")
         if timezone is not None:
             timezone = self.check_timezone(timezone)
+        merge = seen.get("merge")
+        if merge is not None and merge.__class__ is not bool:
+            self.error("merge", RULE_MERGE, f"must be true or false, not {_show(merge)}")
+        self.merge = merge is True
         items = seen.get("performances", _MISSING)
         if items is _MISSING:
             self.error("performances", RULE_NO_PERFORMANCES, "missing: a lineup object needs "
@@ -457,8 +466,10 @@ class _Checker:
         return None
 
     # -- the records ---------------------------------------------------------------------
-    def check_records(self, items: list[Any], prefix: str) -> list[Performance]:
-        """Every record's problems; the performances (meaningful only when there are none).
+    def check_records(self, items: list[Any], prefix: str,
+                      origin: tuple[str | None, str | None] = (None, None)) -> list[Performance]:
+        """Every record's problems; the performances (meaningful only when there are none),
+        each stamped with the file's `origin` (festival, time zone).
 
         The fast path below does no string formatting and calls no function for the usual
         record. Any record it does not accept at once is judged by `full_record`, which alone
@@ -468,6 +479,7 @@ class _Checker:
         timed: list[Timed] = []
         first_at: dict[tuple[str, str, str], int] = {}
         ordinals: dict[str, int | None] = {}
+        festival, timezone = origin
         times = _TIMES
         missing = _MISSING
         plain_text = self.plain_text
@@ -534,7 +546,8 @@ class _Checker:
                            f"same performer, date and start as {prefix}[{earlier}] "
                            f"({performer}, {day} {start}); one of them is wrong")
                 continue
-            performances.append(Performance(performer, stage, day, start, end, popularity))
+            performances.append(Performance(performer, stage, day, start, end, popularity,
+                                            None, None, 0, False, festival, timezone))
             at = ordinal * MINUTES_PER_DAY + begins
             timed.append((at, at + (ends - begins) % MINUTES_PER_DAY, i, performer, stage,
                           start, end))

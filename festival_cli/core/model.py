@@ -8,6 +8,7 @@ them and the renderers draw them. Dates and times stay the validated strings of 
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -37,6 +38,9 @@ ATTR_GUID = "Guid"
 ATTR_SET_ID = "SetId"
 ATTR_SEQUENCE = "Sequence"
 ATTR_CANCELLED = "Cancelled"
+# The festival and time zone of the upload that wrote a set (absent when that file named none).
+ATTR_FESTIVAL = "Festival"
+ATTR_TIMEZONE = "TimeZone"
 
 
 def sort_key(day: str, start: str) -> str:
@@ -115,6 +119,11 @@ class Performance:
     set_id: int | None = field(default=None, compare=False)
     sequence: int = field(default=0, compare=False)
     cancelled: bool = field(default=False, compare=False)
+    # The festival name and time zone of the file that wrote the set (issue 13): a store holds
+    # sets of several festivals, each exported in its own zone. Not part of equality either;
+    # the diff compares them apart (`origin`), so a file that renames them revises its sets.
+    festival: str | None = field(default=None, compare=False)
+    timezone: str | None = field(default=None, compare=False)
 
     # -- identity -------------------------------------------------------------------------
     @property
@@ -125,6 +134,11 @@ class Performance:
     def key(self) -> tuple[str, str]:
         """The primary key: (performer, `date#start`). Two sets with one key are the same set."""
         return (self.performer, sort_key(self.date, self.start))
+
+    @property
+    def origin(self) -> tuple[str | None, str | None]:
+        """(festival, time zone) of the file that wrote the set."""
+        return (self.festival, self.timezone)
 
     # -- time -----------------------------------------------------------------------------
     @property
@@ -168,6 +182,17 @@ class Performance:
         }
 
 
+def origin_change(before: Performance, after: Performance) -> str:
+    """`time zone Europe/London → America/New_York` (and/or the festival): what of a set's
+    origin an update changes, or "" when nothing does."""
+    parts = []
+    if before.festival != after.festival:
+        parts.append(f"festival {before.festival or '(none)'} → {after.festival or '(none)'}")
+    if before.timezone != after.timezone:
+        parts.append(f"time zone {before.timezone or '(none)'} → {after.timezone or '(none)'}")
+    return ", ".join(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class Lineup:
     """A validated lineup file: its performances and what it says about itself."""
@@ -175,10 +200,18 @@ class Lineup:
     performances: tuple[Performance, ...]
     festival: str | None = None
     timezone: str | None = None
+    # Not the whole lineup of its dates (a partial export): uploading it merges (`"merge":
+    # true` in the file), adding and updating its sets and removing none of the others.
+    merge: bool = False
 
     @property
     def dates(self) -> list[str]:
         return sorted({p.date for p in self.performances})
+
+    def origins(self) -> list[tuple[str | None, str | None]]:
+        """The distinct (festival, time zone) of its sets, in order (None first)."""
+        return sorted({p.origin for p in self.performances},
+                      key=lambda o: (o[0] or "", o[0] is not None, o[1] or ""))
 
     def to_document(self) -> dict[str, object]:
         """Lineup format 1, re-importable as it is."""
@@ -187,7 +220,31 @@ class Lineup:
             doc["festival"] = self.festival
         if self.timezone is not None:
             doc["timezone"] = self.timezone
+        if self.merge:
+            doc["merge"] = True
         doc["performances"] = [
             p.to_record() for p in sorted(self.performances, key=Performance.chronological)
         ]
         return doc
+
+    def file_document(self) -> dict[str, object]:
+        """`to_document()` of a lineup file that must re-import as it is (`festival export`):
+        `ExportError` when it would hold no set, or sets of several festivals or time zones
+        (format 1 holds one of each, and stamps every set with them)."""
+        from festival_cli.core.errors import ExportError
+
+        if not self.performances:
+            raise ExportError("no performances match: nothing to export (a lineup file holds "
+                              "at least one set)")
+        origins = self.origins()
+        if len(origins) > 1:
+            counts = Counter(p.origin for p in self.performances)
+            listed = "; ".join(
+                f"{festival or '(no festival)'}, {zone or '(no time zone)'}: "
+                f"{counts[(festival, zone)]} set{'s' if counts[(festival, zone)] != 1 else ''}"
+                for festival, zone in origins)
+            raise ExportError(
+                f"the selected sets come from {len(origins)} festivals or time zones ({listed}), "
+                "and a lineup file holds one of each: select the sets of one (by date, stage "
+                "or performer), or export them as iCalendar (each set in its own zone) or CSV")
+        return self.to_document()

@@ -196,7 +196,7 @@ def compute_plan(
         if old is None:
             tomb = tombs.pop(key, None)
             added.append(new if tomb is None else succeed(new, tomb))  # revived in place
-        elif old == new:
+        elif old == new and old.origin == new.origin:
             unchanged.append(new)
             if old.guid is None:
                 backfilled.append(new)

@@ -82,6 +82,11 @@ class Query:
         return frozenset(f.name for f in fields(self) if getattr(self, f.name) is not None)
 
     @property
+    def whole_date(self) -> bool:
+        """Selects every set of its date (`--date` alone), not some of them."""
+        return self.given == {"date"}
+
+    @property
     def selector(self) -> Selector | None:
         """The selector these fields make, or None when they make none."""
         return _BY_FIELDS.get(self.given)

@@ -23,7 +23,7 @@ from festival_cli.core.interrupts import pause
 from festival_cli.core.model import Lineup, Performance, festival_clock
 from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
-from festival_cli.core.records import Ingestion, named_festival
+from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_TIME
 
 # Called as work advances: (items done, items in all).
@@ -131,9 +131,10 @@ class Store(ABC):
     def plan(self, lineup: Lineup, *, merge: bool = False,
              now: datetime | None = None) -> Plan:
         """What ingesting `lineup` would change, without writing anything. `now` (default: this
-        moment) tells which festival days have passed (their tombstones go)."""
+        moment) tells which festival days have passed (their tombstones go). A lineup that
+        says it is not the whole of its dates (`merge`, a partial export) always merges."""
         stored = self._plan_input(lineup.dates)
-        return compute_plan(lineup.performances, stored, merge=merge,
+        return compute_plan(lineup.performances, stored, merge=merge or lineup.merge,
                             clock=festival_clock(lineup.timezone, now))
 
     def apply_lineup(
@@ -169,15 +170,22 @@ class Store(ABC):
 
     def export(self, queries: Iterable[Query] | None = None) -> Lineup:
         """The sets any of `queries` selects (None: every stored set, read date by date), once
-        each and in order, as a lineup named with the festival and time zone of the latest
-        ingestion (what `festival export` writes)."""
+        each and in order (what `festival export` writes). Each set keeps the festival and time
+        zone of the file that wrote it; the lineup is named with theirs when they share one,
+        else with none (`Lineup.origins()` lists them). A selection that is not the whole of
+        its dates (by performer, stage, time or popularity) is marked `merge`: uploaded back,
+        it must not remove the other sets of those dates."""
+        partial = False
         if queries is None:
             found = {p.key: p for p in self.stored_on(self.stored_dates())}
         else:
+            queries = list(queries)
+            partial = not all(q.whole_date for q in queries)
             found = {p.key: p for q in queries for p in self.query(q)}
-        festival, timezone = self.festival_info()
         sets = tuple(sorted(found.values(), key=Performance.chronological))
-        return Lineup(sets, festival=festival, timezone=timezone)
+        origins = {p.origin for p in sets}
+        festival, timezone = origins.pop() if len(origins) == 1 else (None, None)
+        return Lineup(sets, festival=festival, timezone=timezone, merge=partial)
 
     def ingestions(self, ingestion_id: str | None = None, limit: int = 10, *,
                    where: str = "") -> list[Ingestion]:
@@ -189,10 +197,6 @@ class Store(ABC):
         if record is None:
             raise NotFoundError(f"no ingestion with id '{ingestion_id}'{where}")
         return [record]
-
-    def festival_info(self) -> tuple[str | None, str | None]:
-        """(festival name, time zone) of the latest succeeded ingestion that named them."""
-        return named_festival(self.recent_ingestions(limit=50))
 
     @staticmethod
     def _dates_touched(plan: Plan) -> tuple[set[str], set[str]]:

@@ -25,6 +25,7 @@ from festival_cli.core.model import (
     ATTR_CANCELLED,
     ATTR_DATE,
     ATTR_END,
+    ATTR_FESTIVAL,
     ATTR_GUID,
     ATTR_PERFORMER,
     ATTR_POPULARITY,
@@ -33,6 +34,7 @@ from festival_cli.core.model import (
     ATTR_SORT_KEY,
     ATTR_STAGE,
     ATTR_START,
+    ATTR_TIMEZONE,
     Performance,
 )
 from festival_cli.core.plan import IdentifiedSet
@@ -78,6 +80,10 @@ def to_item(p: Performance, identity: IdentifiedSet | None = None) -> Item:
     }
     if p.popularity is not None:
         item[ATTR_POPULARITY] = {"N": str(p.popularity)}
+    if p.festival is not None:
+        item[ATTR_FESTIVAL] = {"S": p.festival}
+    if p.timezone is not None:
+        item[ATTR_TIMEZONE] = {"S": p.timezone}
     if identity is not None:
         _, guid, set_id, sequence, cancelled = identity
         item[ATTR_GUID] = {"S": guid}
@@ -94,6 +100,8 @@ def from_item(item: Item) -> Performance:
     guid = item.get(ATTR_GUID)
     set_id = item.get(ATTR_SET_ID)
     sequence = item.get(ATTR_SEQUENCE)
+    festival = item.get(ATTR_FESTIVAL)
+    timezone = item.get(ATTR_TIMEZONE)
     return Performance(
         performer=item[ATTR_PERFORMER]["S"],
         stage=item[ATTR_STAGE]["S"],
@@ -105,6 +113,8 @@ def from_item(item: Item) -> Performance:
         set_id=int(set_id["N"]) if set_id is not None else None,
         sequence=int(sequence["N"]) if sequence is not None else 0,
         cancelled=ATTR_CANCELLED in item,
+        festival=festival["S"] if festival is not None else None,
+        timezone=timezone["S"] if timezone is not None else None,
     )
 
 

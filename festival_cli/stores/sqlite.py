@@ -32,7 +32,7 @@ from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
 from festival_cli.core.plan import Plan, new_guid_prefix
 from festival_cli.core.query import KeyRead
-from festival_cli.core.records import Ingestion
+from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import sqlite_files
 from festival_cli.stores.sqlite_schema import (
@@ -114,9 +114,18 @@ class SqliteStore(Store):
                 version += 1
             if start < 2 <= version:
                 self._identify_existing()
+            if start < 3 <= version:
+                self._stamp_existing()
             self._db.execute(f"PRAGMA user_version = {version}")
         log.info("upgraded local store %s from schema version %d to %d", self.path, start,
                  version)
+
+    def _stamp_existing(self) -> None:
+        """Give the sets stored before sets had their own the festival and time zone export
+        gave them then: the latest succeeded ingestion's."""
+        festival, timezone = named_festival(self._latest_records(50))
+        self._db.execute("UPDATE performances SET festival = ?, timezone = ?",
+                         (festival, timezone))
 
     def _identify_existing(self) -> None:
         """Give the sets stored before identity existed their guid and id."""

@@ -22,12 +22,12 @@ from festival_cli.core.model import (
 from festival_cli.core.plan import IdentifiedSet
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 # Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
 APPLICATION_ID = 0x46535456
 
 COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
-            "guid, set_id, sequence, cancelled")
+           "guid, set_id, sequence, cancelled, festival, timezone")
 
 # The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
 # the one place SQLite's names meet the schema's.
@@ -80,6 +80,8 @@ SCHEMA = [
         set_id INTEGER,
         sequence INTEGER NOT NULL DEFAULT 0,
         cancelled INTEGER NOT NULL DEFAULT 0,
+        festival TEXT,
+        timezone TEXT,
         PRIMARY KEY ({PARTITION}, {SORT})
     ) WITHOUT ROWID""",
     *INDEXES_SQL.values(),
@@ -112,6 +114,12 @@ MIGRATIONS = {
         "ALTER TABLE performances ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0",
         COUNTERS,
     ],
+    # 2 -> 3: each set's festival and time zone (those of the file that wrote it); the store
+    # stamps the sets already there with the latest ingestion's, as export used to.
+    2: [
+        "ALTER TABLE performances ADD COLUMN festival TEXT",
+        "ALTER TABLE performances ADD COLUMN timezone TEXT",
+    ],
 }
 
 # The next date after the last one found, through the `date_time` index, until there is none.
@@ -126,21 +134,23 @@ DISTINCT_DATES = """
 
 PUT = (
     "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
-    "end_time, popularity, guid, set_id, sequence, cancelled) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "end_time, popularity, guid, set_id, sequence, cancelled, festival, timezone) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 DELETE = f"DELETE FROM performances WHERE {PARTITION} = ? AND {SORT} = ?"
 
-Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool]
+Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool, str | None,
+            str | None]
 
 
 def row_of(put: IdentifiedSet) -> Row:
     p, guid, set_id, sequence, cancelled = put
     return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity,
-            guid, set_id, sequence, cancelled)
+            guid, set_id, sequence, cancelled, p.festival, p.timezone)
 
 
 def performance_of(row: tuple[Any, ...]) -> Performance:
-    performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled = row
+    (performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled, festival,
+     timezone) = row
     return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
-                       cancelled == 1)
+                       cancelled == 1, festival, timezone)

@@ -68,9 +68,11 @@ def command(
         min_popularity=min_popularity)
     with open_target(stack, db) as target:
         lineup = target.store.export(queries)
-    if output is ExportOutput.ics and lineup.timezone and known_zone(lineup.timezone) is None:
-        message(f"warning: time zone '{lineup.timezone}' is not known here: "
-                "the calendar uses floating local times")
+    if output is ExportOutput.ics:
+        for zone in sorted({p.timezone for p in lineup.performances if p.timezone}):
+            if known_zone(zone) is None:
+                message(f"warning: time zone '{zone}' is not known here: its sets use "
+                        "floating local times")
     to_stdout = is_stdout(file)
     # JSON on a stdout that is not UTF-8 gets ASCII escapes; a file is always UTF-8.
     document = render(lineup, output, ascii_only=None if to_stdout else False)
@@ -87,7 +89,7 @@ def command(
 def render(lineup: Lineup, output: ExportOutput, *, ascii_only: bool | None = None) -> str:
     """The document of `lineup` in the format asked for."""
     if output is ExportOutput.json:
-        return to_json(lineup.to_document(), ascii_only=ascii_only)
+        return to_json(lineup.file_document(), ascii_only=ascii_only)
     sets = list(lineup.performances)
     if output is ExportOutput.csv:
         return performances_csv(sets)  # the same CSV as `festival query --output csv`

@@ -105,7 +105,7 @@ def _upload_each(target: Target, sources: list[tuple[str, bytes]], ingested: lis
                                    timeout=timeout, progress=bar)
         finally:
             bar.close()  # gives the cursor back, whatever happened
-        show(result, source)
+        show(result, source, merge=merge)
         ingested.append(source)
         reported()  # an interrupt held since the commit acts now, with the truth told
 
@@ -124,12 +124,15 @@ def interrupted_message(files: list[str], ingested: list[str], *, stack: bool) -
     return f"interrupted: {done}; nothing of {', '.join(rest)} was written"
 
 
-def show(result: UploadResult, source: str) -> None:
+def show(result: UploadResult, source: str, *, merge: bool = False) -> None:
     """Warnings on stderr; the changes and the outcome on stdout."""
     from festival_cli.cli import render
 
     render.warnings(result.warnings, source, result.warning_counts)
     record = result.record
+    if record.merge and not merge and result.waited:
+        message(f"{terminal_safe(source)}: merged, as the file says (\"merge\": true, a partial "
+                "export): no other set of its dates was removed")
     if not result.waited:
         answer(f"uploaded {source}: ingestion {record.id} started "
                f"(festival status {record.id} shows how it ends)")
