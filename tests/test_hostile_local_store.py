@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from festival_cli.core.errors import StoreError
+from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.targets.local import LocalTarget
 from tests.factories import big_lineup, document, record
@@ -103,6 +103,24 @@ def test_a_failure_at_any_write_of_an_upload_leaves_all_or_nothing(
         assert snapshot(db) == before, f"write {fail_at} failed but something stayed"
         assert "nothing was written" in str(failure) or "try again" in str(failure)
     assert snapshot(db)[0] != after[0]
+
+
+def test_a_writer_that_gives_up_waiting_for_the_lock_leaves_no_record(
+        first_store: Path, tmp_path: Path) -> None:
+    db = tmp_path / "festival.db"
+    shutil.copy(first_store, db)
+    before = snapshot(db)
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process is writing
+    try:
+        target = LocalTarget(SqliteStore(db, timeout=0.05), db)
+        with pytest.raises(TransientStoreError, match="busy"):
+            target.upload(SECOND, "second.json")
+        target.close()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert snapshot(db) == before
 
 
 def test_a_real_sqlite_full_while_writing_leaves_no_sets_and_no_record(
