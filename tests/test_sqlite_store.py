@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from festival_cli.core.errors import StoreError, TransientStoreError
-from festival_cli.core.plan import compute_plan
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores.sqlite import SqliteStore
@@ -238,11 +237,11 @@ def test_a_revision_holds_the_write_lock_from_plan_to_apply(db_path: Path) -> No
         other.close()
 
 
-# -- date versions and remembered files ---------------------------------------------------
+# -- date versions and memos ------------------------------------------------------------------
 
 
 def versions(store: SqliteStore) -> dict[str, int]:
-    return store._versions(["2026-07-10", "2026-07-11"])
+    return store.date_versions(["2026-07-10", "2026-07-11"])
 
 
 def test_a_write_bumps_the_version_of_each_date_it_revises(sqlite_store: SqliteStore) -> None:
@@ -257,31 +256,16 @@ def test_an_unchanged_revision_keeps_the_versions(sqlite_store: SqliteStore) -> 
     assert versions(sqlite_store) == {"2026-07-10": 1}
 
 
-def test_a_remembered_file_is_recalled_while_its_dates_are_untouched(
-        sqlite_store: SqliteStore) -> None:
-    plan = sqlite_store.apply_lineup(lineup(perf("A")))
-    sqlite_store.remember_file("digest", plan, {"performances": 1})
-    assert sqlite_store.recall_file("digest") == {"performances": 1,
-                                                  "dates": {"2026-07-10": 1}}
-
-
-def test_a_remembered_file_is_forgotten_once_its_dates_change(sqlite_store: SqliteStore) -> None:
-    plan = sqlite_store.apply_lineup(lineup(perf("A")))
-    sqlite_store.remember_file("digest", plan, {})
-    sqlite_store.apply_lineup(lineup(perf("B")), merge=True)
-    assert sqlite_store.recall_file("digest") is None
-
-
-def test_a_merge_is_never_remembered(sqlite_store: SqliteStore) -> None:
-    plan = sqlite_store.apply_lineup(lineup(perf("A")), merge=True)
-    sqlite_store.remember_file("digest", plan, {})
-    assert sqlite_store.recall_file("digest") is None
-
-
-def test_a_plan_not_just_applied_here_is_never_remembered(sqlite_store: SqliteStore) -> None:
+def test_a_date_never_written_has_no_version(sqlite_store: SqliteStore) -> None:
     sqlite_store.apply_lineup(lineup(perf("A")))
-    sqlite_store.remember_file("digest", compute_plan([perf("B", date="2026-07-11")], []), {})
-    assert sqlite_store.recall_file("digest") is None
+    assert versions(sqlite_store) == {"2026-07-10": 1}
+
+
+def test_a_memo_is_kept_by_key_and_replaced(sqlite_store: SqliteStore) -> None:
+    assert sqlite_store.load_memo("key") is None
+    sqlite_store.save_memo("key", "first")
+    sqlite_store.save_memo("key", "second")
+    assert sqlite_store.load_memo("key") == "second"
 
 
 def test_a_record_quoting_a_lone_surrogate_is_stored_and_read_back(

@@ -11,9 +11,9 @@ the plan and applying it, so two uploads of the same dates cannot interleave and
 nothing half-written. Loading into an empty table drops the secondary indexes, inserts in primary
 key order and rebuilds them once: several times faster than maintaining them row by row.
 
-Each date also has a version (table `date_versions`), bumped by every write to it, and each file
-ingested whole is remembered by content digest with the versions it left: the same bytes again,
-while those versions stand, are known to change nothing (`remember_file` / `recall_file`).
+Each date also has a version (table `date_versions`), bumped by every write to it, so an equal
+version means untouched since; and the store keeps memos of uploaded files (table `file_memos`)
+by key. What a memo says and when it still holds is core/memo.py's.
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from festival_cli.core import interrupts
 from festival_cli.core.errors import StoreError
@@ -190,7 +189,8 @@ class SqliteStore(Store):
             return int(self._db.execute(
                 "SELECT count(*) FROM performances WHERE NOT cancelled").fetchone()[0])
 
-    def _versions(self, dates: Sequence[str]) -> dict[str, int]:
+    def date_versions(self, dates: Sequence[str]) -> dict[str, int]:
+        """The version of each of `dates` that has one (bumped by every write to the date)."""
         found: dict[str, int] = {}
         with self._translated():
             # In chunks: a statement may hold only so many parameters (999 before SQLite
@@ -202,28 +202,19 @@ class SqliteStore(Store):
                     f"({', '.join('?' * len(chunk))})", chunk))
         return found
 
-    # -- files already ingested -----------------------------------------------------------
-    def remember_file(self, digest: str, plan: Plan, memo: dict[str, Any]) -> None:
-        """Note that the file `digest` was ingested whole by `plan` (never a merge): its dates
-        now hold exactly its sets. `memo` is what to tell the next upload of the same bytes.
-        Called inside the revision that applied `plan`, so the memo commits with the sets."""
-        if plan.merge:
-            return  # a merge keeps other sets: the dates hold more than the file
-        memo = {**memo, "dates": self._versions(plan.dates)}
+    # -- memos of uploaded files (core/memo.py) -------------------------------------------
+    def save_memo(self, key: str, memo: str) -> None:
+        """Keep `memo` under `key`; inside a revision, it commits with the revision's sets."""
         with self._translated():
             self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
-                             (digest, json.dumps(memo)))
+                             (key, memo))
 
-    def recall_file(self, digest: str) -> dict[str, Any] | None:
-        """The memo of the file `digest` if its dates still hold exactly what it left there."""
+    def load_memo(self, key: str) -> str | None:
+        """The memo kept under `key`, if any."""
         with self._translated():
             row = self._db.execute("SELECT memo FROM file_memos WHERE digest = ?",
-                                   (digest,)).fetchone()
-        if row is None:
-            return None
-        memo: dict[str, Any] = json.loads(row[0])
-        left: dict[str, int] = memo["dates"]
-        return memo if left and self._versions(list(left)) == left else None
+                                   (key,)).fetchone()
+        return None if row is None else str(row[0])
 
     # -- writes ---------------------------------------------------------------------------
     def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:

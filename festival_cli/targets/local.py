@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import asdict
-from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from festival_cli.core.errors import StoreError
-from festival_cli.core.problems import SHOWN, Problem
-from festival_cli.core.records import Ingestion, new_ingestion_id
+from festival_cli.core.problems import SHOWN
 from festival_cli.core.store import Progress, Store
 from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.targets.base import StatusReport, UploadResult
+
+if TYPE_CHECKING:  # pragma: no cover - the memo (and hashlib) only when uploading
+    from festival_cli.core.memo import Memo
 
 DB_NAME = "festival.db"
 
@@ -80,27 +80,25 @@ class LocalTarget:
     ) -> UploadResult:
         """Ingest now, in this process (`wait` and `timeout` only matter for a stack).
 
-        The same bytes uploaded again while their dates still hold exactly what they left are
-        known unchanged without validating and diffing them again (validation is deterministic:
-        the memo is keyed on the bytes, --strict and the validator's own source).
+        The same bytes uploaded again while their dates still hold what they left are known
+        unchanged without being validated and diffed again (core/memo.py).
         """
         from festival_cli.core.ingest import PROBLEMS_CAP, Outcome, ingest  # only to upload
+        from festival_cli.core.memo import Memo, memo_key, memo_of
 
-        digest = _file_digest(data, strict)
-        memo = self._sqlite.recall_file(digest)
-        if memo is not None:
+        key = memo_key(data, strict)
+        saved = self._sqlite.load_memo(key)
+        memo = Memo.from_json(saved) if saved is not None else None
+        if memo is not None and memo.holds(self._sqlite.date_versions(list(memo.dates))):
             return self._unchanged(memo, source, merge=merge, progress=progress)
 
-        def remember(outcome: Outcome) -> None:  # in the transaction of the sets and record
+        def remember(outcome: Outcome) -> None:
+            # Inside the revision, before its commit: the versions it leaves, and no other.
             if outcome.plan is not None:
-                self._sqlite.remember_file(digest, outcome.plan, {
-                    "performances": outcome.record.counts.get("performances", 0),
-                    # The warnings its record keeps, and how many of each rule there are.
-                    "warnings": [asdict(p) for p in outcome.report.warnings[:PROBLEMS_CAP]],
-                    "warning_counts": outcome.report.warning_rules,
-                    "festival": outcome.record.festival,
-                    "timezone": outcome.record.timezone,
-                })
+                left = self._sqlite.date_versions(outcome.plan.dates)
+                new = memo_of(outcome, left, kept=PROBLEMS_CAP)
+                if new is not None:
+                    self._sqlite.save_memo(key, new.to_json())
 
         outcome = ingest(self.store, data, source, merge=merge, strict=strict, progress=progress,
                          also=remember)
@@ -108,26 +106,15 @@ class LocalTarget:
             record=outcome.record, plan=outcome.plan, warnings=outcome.report.warnings[:SHOWN],
             warning_counts=outcome.report.warning_rules)
 
-    def _unchanged(self, memo: dict[str, Any], source: str, *, merge: bool,
+    def _unchanged(self, memo: Memo, source: str, *, merge: bool,
                    progress: Progress | None) -> UploadResult:
         """The record of an upload that changes nothing, from the memo of its earlier upload."""
-        count = int(memo["performances"])
-        warnings = [Problem(**p) for p in memo["warnings"]]
-        warning_counts: dict[str, int] = memo["warning_counts"]
-        record = Ingestion(id=new_ingestion_id(), file=source, merge=merge).finish(
-            "succeeded",
-            counts={"performances": count, "added": 0, "updated": 0, "removed": 0,
-                    "unchanged": count},
-            warnings=[p.describe(source) for p in warnings],
-            totals={"warnings": sum(warning_counts.values())},
-            festival=memo["festival"],
-            timezone=memo["timezone"],
-        )
+        record = memo.record(source, merge=merge)
         self.store.save_ingestion(record)
         if progress is not None:
-            progress(count, count)
-        return UploadResult(record=record, plan=None, warnings=warnings[:SHOWN],
-                            warning_counts=warning_counts)
+            progress(memo.performances, memo.performances)
+        return UploadResult(record=record, plan=None, warnings=list(memo.warnings[:SHOWN]),
+                            warning_counts=memo.warning_counts)
 
     def status(self, ingestion_id: str | None = None, limit: int = 10) -> StatusReport:
         return StatusReport(target=self.description,
@@ -136,25 +123,3 @@ class LocalTarget:
 
     def close(self) -> None:
         self._sqlite.close_discarding_if_unused()  # a first upload that wrote nothing
-
-
-@cache
-def _validator_digest() -> bytes:
-    """Changes whenever the validation code does, so a memo never outlives its rules."""
-    import hashlib
-
-    from festival_cli.core import checks, lineup
-
-    digest = hashlib.sha256()
-    for module in (lineup, checks):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    return digest.digest()
-
-
-def _file_digest(data: bytes, strict: bool) -> str:
-    import hashlib  # only when uploading: queries start faster without it
-
-    digest = hashlib.sha256(_validator_digest())
-    digest.update(b"strict" if strict else b"lenient")
-    digest.update(data)
-    return digest.hexdigest()
