@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "export": "Export the selected sets as a lineup file (JSON, re-importable as it is), CSV or iCalendar.",
     "publish": "Publish the lineup as a static site: the page, c3voc schedules, calendars, a changes feed.",
     "deploy": "Create or update the AWS stack: package the function, apply a change set, print the outputs.",
+    "retry": "Ingest again an upload that ended in the dead-letter queue (stack only), and follow it.",
     "destroy": "Delete the AWS stack: its bucket with the uploaded files, queues, topic, function and alarms.",
     "cost": "Estimate the monthly AWS bill of the stack for a given volume, by service, and its limits.",
 }

@@ -310,3 +310,45 @@ def test_festival_status_prints_a_firing_alarm(world: World, cli: Any) -> None:
     assert result.exit_code == 0, result.stderr
     assert "ALARM festival-test-dead-letters (since " in result.stdout
     assert "An upload event failed 5 times." in result.stdout
+
+
+# -- festival retry: a dead-lettered upload ingested again under the queue policy ------------
+def dead_letter(world: World) -> str:
+    """Put a lineup and park its event in the dead-letter queue (as after 5 failed receives);
+    the id of its ingestion."""
+    from festival_cli.core.upload_contract import upload_metadata
+
+    world.put("uploads/lineup.json", LINEUP, upload_metadata("tok", merge=False))
+    [message] = [m for m in world.receive() if "s3:TestEvent" not in m["Body"]]
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody=message["Body"])
+    world.sqs.delete_message(QueueUrl=world.queue_url, ReceiptHandle=message["ReceiptHandle"])
+    return ingestion_id_for(world.bucket, "uploads/lineup.json", "tok")
+
+
+def test_retry_ingests_the_stored_version_again_and_clears_its_dead_letter(
+    world: World, pipeline: Pipeline
+) -> None:
+    """Under the queue policy (only the bucket may send): the copy's event comes from S3."""
+    from festival_cli.targets.retry import retry_dead_letter
+
+    dead = dead_letter(world)
+    stack = target(world, FakeTime(during_sleep=lambda: run_function(world)))
+    fresh = retry_dead_letter(stack.aws, stack.name, stack.outputs.DeadLetterQueueUrl, dead)
+    record = stack._follow(fresh, "lineup.json", 60)
+    assert (record.state, record.counts["added"]) == ("succeeded", 2)
+    assert len(pipeline.store.stored_on(["2026-07-10"])) == 2
+    assert world.sqs.receive_message(QueueUrl=world.dlq_url).get("Messages") is None
+    assert [subject for subject, _ in world.notifications()] == [
+        "festival: lineup.json ingested (2 added)"]
+
+
+def test_retry_of_an_id_not_in_the_dead_letter_queue_is_not_found(
+    world: World, cli: Any
+) -> None:
+    dead_letter(world)
+    create_stack(world)
+    result = cli("retry", "0123456789abcdef", "--stack", "festival-test")
+    assert result.exit_code == 1
+    assert "no upload with ingestion id '0123456789abcdef' in the dead-letter queue" in (
+        result.stderr)
+    assert len(world.sqs.receive_message(QueueUrl=world.dlq_url)["Messages"]) == 1
