@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 
+from festival_cli.cli.commands.upload import interrupted_message
 from tests.factories import big_lineup, document, record
 from tests.local_process import SIGNAL_EXIT, Run, run_festival, snapshot
 
@@ -159,3 +160,14 @@ def test_an_interrupted_upload_gives_the_terminal_its_cursor_back(
     assert text.rfind("\x1b[?25h") > hidden, text[-500:]
     assert "interrupted: nothing was written" in text
     assert snapshot(store) == before
+
+
+def test_the_message_says_exactly_what_was_ingested() -> None:
+    files = ["a.json", "b.json", "c.json"]
+    assert interrupted_message(files, [], stack=False) == "interrupted: nothing was written"
+    assert interrupted_message(files, ["a.json"], stack=False) == (
+        "interrupted: a.json was ingested; nothing of b.json, c.json was written")
+    assert interrupted_message(files, files, stack=False) == (
+        "interrupted: a.json, b.json, c.json were ingested before it; nothing else was written")
+    # A stack ingests what it was sent whatever the command does next: say so, claim nothing.
+    assert "ingested there all the same" in interrupted_message(files, [], stack=True)
