@@ -43,16 +43,18 @@ from festival_cli.core.records import Ingestion
 from festival_cli.core.upload_contract import (
     MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
+    ORDER_METADATA,
     TOKEN_METADATA,
     UPLOAD_PREFIX,
     ingestion_id_for,
     retry_delay,
     wants_merge,
 )
+from festival_cli.core.upload_order import UploadOrder
 from festival_cli.publish.bucket import put_site
 from festival_cli.publish.site import build_site
 from festival_cli.stores.dynamodb import DynamoStore
-from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
+from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body, upload_order
 from lambda_handler.notify import message_for
 from lambda_handler.notify_once import NotifyOnce
 from lambda_handler.reading import Unreadable, read_upload
@@ -71,7 +73,7 @@ class FileResult:
     """What happened to one object: written as the function's one JSON log line for it."""
 
     key: str
-    outcome: str  # succeeded | rejected | failed | duplicate | retry | ignored
+    outcome: str  # succeeded | superseded | rejected | failed | duplicate | retry | ignored
     retry: bool = False
     ingestion_id: str | None = None
     records: int | None = None
@@ -178,18 +180,20 @@ class Pipeline:
                               detail={"error": exc.reason})
         token = upload.metadata.get(TOKEN_METADATA)
         ingestion_id = ingestion_id_for(obj.bucket, obj.key, token) if token else fallback_id
+        order = upload_order(obj, upload.last_modified, upload.metadata.get(ORDER_METADATA))
         return self._ingest(obj, name, upload.data, ingestion_id,
-                            merge=wants_merge(upload.metadata), size=upload.size)
+                            merge=wants_merge(upload.metadata), size=upload.size, order=order)
 
     def _ingest(self, obj: ObjectCreated, name: str, data: bytes | None, ingestion_id: str, *,
-                merge: bool, size: int) -> FileResult:
+                merge: bool, size: int, order: UploadOrder) -> FileResult:
         result = FileResult(obj.key, "failed", ingestion_id=ingestion_id,
-                            detail={"merge": merge, "bytes": size})
+                            detail={"merge": merge, "bytes": size, "order": order.token})
         try:
             # data None: larger than the limit, never read; rejected for its size.
             outcome = ingest(self.store, data or b"", name, merge=merge,
                              ingestion_id=ingestion_id, max_sets=MAX_SETS_PER_FILE,
-                             max_bytes=MAX_FILE_BYTES, size=None if data is not None else size)
+                             max_bytes=MAX_FILE_BYTES, size=None if data is not None else size,
+                             order=order)
         except TransientStoreError as exc:
             result.outcome, result.retry = "retry", True
             result.detail["error"] = str(exc)

@@ -21,7 +21,10 @@ def message_for(record: Ingestion) -> tuple[str, str]:
 
 def subject_for(record: Ingestion) -> str:
     if record.state == "succeeded":
-        tail = f"ingested ({summary(record)})"
+        partly = "; partly superseded" if record.superseded else ""
+        tail = f"ingested ({summary(record)}{partly})"
+    elif record.state == "superseded":
+        tail = "superseded by a newer upload (nothing written)"
     elif record.state == "rejected":
         problems = record.total("errors")
         tail = f"rejected ({problems} problem{'s' if problems != 1 else ''})"
@@ -48,7 +51,18 @@ def body_for(record: Ingestion) -> str:
                                  if record.merge else
                                  "replace (the file is the whole lineup of the dates it lists)"))
         lines += _section("Changes", record, "changes")
+        lines += _section("Not written: newer uploads had written these already",
+                          record, "superseded")
         lines += _section("Warnings (accepted)", record, "warnings")
+    elif record.state == "superseded":
+        newer = ", ".join(record.superseded_by)
+        lines.append(
+            f"{record.file} was not written: newer uploads (ingestion {newer}) had already "
+            "revised everything it lists, and the newest upload wins, whatever order the "
+            "uploads are processed in. If this file is the lineup you want, upload it again: "
+            "it is then the newest.")
+        lines += _section("Superseded", record, "superseded")
+        lines += _section("Warnings", record, "warnings")
     elif record.state == "rejected":
         lines.append(f"{record.file} was rejected: nothing was written. "
                      "Fix these problems and upload it again.")

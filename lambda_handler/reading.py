@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import AWS_ERRORS, DENIED, MISSING, error_code
@@ -49,6 +50,7 @@ class Upload:
     size: int
     metadata: dict[str, str] = field(default_factory=dict)
     data: bytes | None = None  # None: larger than the limit, never read
+    last_modified: datetime | None = None  # the version's creation, to the second
 
 
 def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
@@ -59,7 +61,8 @@ def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
         head = _call(s3.head_object, obj, Bucket=obj.bucket, Key=obj.key, **version)
         size = int(head.get("ContentLength", 0))
         if size > limit:
-            return Upload(size=size, metadata=_metadata(head))
+            return Upload(size=size, metadata=_metadata(head),
+                          last_modified=head.get("LastModified"))
     response = _call(s3.get_object, obj, Bucket=obj.bucket, Key=obj.key, **version)
     body = response["Body"]
     try:
@@ -71,8 +74,9 @@ def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
         body.close()
     if len(data) > limit:  # the object is larger than its event said
         return Upload(size=max(len(data), int(response.get("ContentLength", 0))),
-                      metadata=_metadata(response))
-    return Upload(size=len(data), metadata=_metadata(response), data=data)
+                      metadata=_metadata(response), last_modified=response.get("LastModified"))
+    return Upload(size=len(data), metadata=_metadata(response), data=data,
+                  last_modified=response.get("LastModified"))
 
 
 def _bounded(body: Any, limit: int) -> bytes:

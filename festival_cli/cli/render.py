@@ -236,7 +236,12 @@ def status_rows(report: StatusReport) -> list[tuple[str, ...]]:
 
 def state_text(record: Ingestion) -> str:
     """The state, and whether the stack's site still waits for this ingestion's publish."""
-    return f"{record.state}, site unpublished" if record.published is False else record.state
+    state: str = record.state
+    if record.state == "superseded" and record.superseded_by:
+        state = f"superseded by {', '.join(record.superseded_by)}"
+    elif record.superseded:
+        state = f"{state}, partly superseded"
+    return f"{state}, site unpublished" if record.published is False else state
 
 
 def health_lines(report: StatusReport) -> list[str]:
@@ -289,7 +294,9 @@ def ingestion_detail(record: Ingestion) -> str:
         lines.append(f"festival:  {record.festival}")
     if record.timezone:
         lines.append(f"timezone:  {record.timezone}")
-    for title in ("errors", "warnings", "changes"):
+    if record.superseded_by:
+        lines.append(f"newer:     {', '.join(record.superseded_by)} (newest upload wins)")
+    for title in ("errors", "warnings", "changes", "superseded"):
         items: list[str] = getattr(record, title)
         if items or record.total(title):
             lines.append(f"{title}:")

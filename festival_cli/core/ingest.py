@@ -14,6 +14,7 @@ from festival_cli.core.plan import Plan
 from festival_cli.core.records import Ingestion, new_ingestion_id
 from festival_cli.core.store import Progress, Store
 from festival_cli.core.upload_contract import file_size_problems, size_problems
+from festival_cli.core.upload_order import Mark, UploadOrder
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ def ingest(
     max_bytes: int | None = None,
     size: int | None = None,
     also: Callable[[Outcome], None] | None = None,
+    order: UploadOrder | None = None,
 ) -> Outcome:
     """Ingest one lineup file into `store`, whole or not at all, leaving an ingestion record.
 
@@ -59,6 +61,11 @@ def ingest(
     the memo, so they are stored together or not at all. Locally (no `ingestion_id`) nothing is
     written before that: an interrupted or failed write leaves the store as it was, no record
     `pending`. A pipeline ingestion records `pending` first, its idempotency key.
+
+    `order` is the upload's place in the upload order (core/upload_order.py; the pipeline's
+    comes from the S3 event; default: now, as a local upload's): what newer uploads wrote is
+    left as it is (core/newest.py), and an upload of which nothing could be written is
+    recorded `superseded`, naming the newer ingestions.
     """
     record = Ingestion(id=ingestion_id or new_ingestion_id(), file=source, merge=merge)
     if (ingestion_id is not None and (existing := store.create_ingestion(record)) is not None
@@ -92,27 +99,39 @@ def ingest(
     finished: list[Outcome] = []
 
     def record_with_the_sets(plan: Plan) -> None:  # inside the revision, before its commit
+        superseded = {"superseded": plan.superseded_sets} if plan.superseded else {}
         done = record.finish(
-            "succeeded",
-            counts=counts | plan.counts(),
+            "superseded" if _all_superseded(plan, report.count) else "succeeded",
+            counts=counts | plan.counts() | superseded,
             warnings=warnings,
             changes=describe_changes(plan, cap=CHANGES_CAP),
-            totals={**totals, "changes": plan.change_count()},
+            totals={**totals, "changes": plan.change_count(),
+                    **({"superseded": len(plan.superseded)} if plan.superseded else {})},
             festival=lineup.festival,
             timezone=lineup.timezone,
+            superseded=[f"{what}: ingestion {by} is newer"
+                        for what, by in plan.superseded[:PROBLEMS_CAP]],
+            superseded_by=sorted({by for _, by in plan.superseded}),
         )
         store.save_ingestion(done)
         finished.append(Outcome(record=done, report=report, plan=plan))
         if also is not None:
             also(finished[0])
 
+    mark = Mark(order or UploadOrder.now(source), record.id)
     try:
-        store.apply_lineup(lineup, merge=merge, progress=progress, then=record_with_the_sets)
+        store.apply_lineup(lineup, merge=merge, progress=progress, then=record_with_the_sets,
+                           mark=mark)
     except Exception as exc:
         if ingestion_id is not None:
             _record_failure(store, record, counts, exc)
         raise  # locally the store is as it was: the error itself is the report
     return finished[0]
+
+
+def _all_superseded(plan: Plan, count: int) -> bool:
+    """Nothing of the file was written, because newer uploads had written its every set."""
+    return bool(plan.superseded) and plan.superseded_sets >= count and not plan.changed
 
 
 def _record_failure(store: Store, record: Ingestion, counts: dict[str, int],

@@ -91,10 +91,12 @@ class Memo:
 
 def memo_of(outcome: Outcome, versions: Mapping[str, int], *, kept: int) -> Memo | None:
     """The memo of an ingestion that replaced its dates, given the versions it left them at
-    (every date of its plan); None for a merge or an outcome that wrote no plan. `kept`: how
+    (every date of its plan); None for a merge, an upload that newer ones partly superseded
+    (its file is not what its dates hold) or an outcome that wrote no plan. `kept`: how
     many warnings a record keeps."""
     plan = outcome.plan
-    if plan is None or plan.merge or outcome.duplicate or set(versions) != set(plan.dates):
+    if (plan is None or plan.merge or outcome.duplicate or plan.superseded
+            or set(versions) != set(plan.dates)):
         return None
     report = outcome.report
     return Memo(

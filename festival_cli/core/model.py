@@ -41,6 +41,8 @@ ATTR_CANCELLED = "Cancelled"
 # The festival and time zone of the upload that wrote a set (absent when that file named none).
 ATTR_FESTIVAL = "Festival"
 ATTR_TIMEZONE = "TimeZone"
+# The merge upload that last wrote (or listed) a set: a core.upload_order Mark token.
+ATTR_UPLOAD = "Upload"
 
 
 def sort_key(day: str, start: str) -> str:
@@ -124,6 +126,10 @@ class Performance:
     # the diff compares them apart (`origin`), so a file that renames them revises its sets.
     festival: str | None = field(default=None, compare=False)
     timezone: str | None = field(default=None, compare=False)
+    # The merge upload that last wrote or listed the set (a core.upload_order `Mark` token),
+    # so that an older upload processed later leaves it alone; None when a replacing upload
+    # wrote it (its date's mark says which). Bookkeeping, not part of equality.
+    upload: str | None = field(default=None, compare=False)
 
     # -- identity -------------------------------------------------------------------------
     @property

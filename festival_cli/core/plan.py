@@ -62,8 +62,15 @@ class Plan:
     moved: tuple[Move, ...] = ()  # removals paired with additions (each in both lists too)
     cancelled: tuple[Performance, ...] = ()  # tombstones of the removals that are not moves
     purged: tuple[Performance, ...] = ()  # stored rows deleted: passed tombstones, revived ones
-    backfilled: tuple[Performance, ...] = ()  # unchanged sets stored without an identity yet
+    # Unchanged sets rewritten for bookkeeping only: stored without an identity yet, or listed
+    # by a merge upload whose mark they now carry (core/newest.py).
+    backfilled: tuple[Performance, ...] = ()
     resting: tuple[Performance, ...] = ()  # stored tombstones the plan leaves as they are
+    # Newest upload wins (core/newest.py): stored sets a newer upload wrote, left as they are;
+    # what of the file was not written, with the newer ingestion; how many of its sets.
+    kept: tuple[Performance, ...] = ()
+    superseded: tuple[tuple[str, str], ...] = ()
+    superseded_sets: int = 0
     first_id: int | None = None  # the first fresh id the store allocated (`with_fresh_ids`)
     guid_prefix: str = ""
 
@@ -166,15 +173,17 @@ def compute_plan(
     *,
     merge: bool = False,
     clock: datetime | None = None,
+    dates: Iterable[str] | None = None,
 ) -> Plan:
     """Diff a validated lineup (its keys are unique) against the sets stored for its dates.
 
     `stored` may hold sets of other dates too (never touched) and tombstones (`cancelled`).
     `clock` is the festival's local wall-clock time (`model.festival_clock`): tombstones of the
-    festival days before it are deleted; without it none is.
+    festival days before it are deleted; without it none is. `dates`: the dates the lineup
+    revises (default: those of its sets; newest-upload-wins may leave a date without any).
     """
     incoming = tuple(incoming)
-    covered = {p.date for p in incoming}
+    covered = set(dates) if dates is not None else {p.date for p in incoming}
     dates = tuple(sorted(covered))
     current: dict[tuple[str, str], Performance] = {}
     tombs: dict[tuple[str, str], Performance] = {}
@@ -200,6 +209,9 @@ def compute_plan(
             unchanged.append(new)
             if old.guid is None:
                 backfilled.append(new)
+            elif new.upload is not None and new.upload != old.upload:
+                backfilled.append(replace(new, guid=old.guid, set_id=old.set_id,
+                                          sequence=old.sequence))
         else:
             updated.append(Update(before=old, after=succeed(new, old)))
     removed = [] if merge else [p for key, p in current.items() if key not in wanted]

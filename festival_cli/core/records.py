@@ -7,10 +7,12 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-State = Literal["pending", "succeeded", "rejected", "failed"]
-FINAL_STATES: frozenset[str] = frozenset({"succeeded", "rejected", "failed"})
+# `superseded`: valid, but every set of it was left out because newer uploads had written
+# those dates or sets already (newest upload wins, core/newest.py); nothing was written.
+State = Literal["pending", "succeeded", "rejected", "failed", "superseded"]
+FINAL_STATES: frozenset[str] = frozenset({"succeeded", "rejected", "failed", "superseded"})
 COUNT_NAMES = ("performances", "added", "updated", "removed", "unchanged")
-LISTS = ("errors", "warnings", "changes")  # the lists a record may keep shortened
+LISTS = ("errors", "warnings", "changes", "superseded")  # the lists a record may keep shortened
 
 
 def now_iso() -> str:
@@ -48,6 +50,11 @@ class Ingestion:
     # its site to be published (a failed publish is retried alone), True once it is; None
     # where nothing is to be published (no change, or no site: the local store).
     published: bool | None = None
+    # Newest upload wins: what of the file was not written because a newer upload had written
+    # it (`2026-07-10: every set of the date`, or one set a newer merge wrote), each line
+    # naming that ingestion; and the distinct ids of those newer ingestions.
+    superseded: list[str] = field(default_factory=list)
+    superseded_by: list[str] = field(default_factory=list)
 
     @property
     def done(self) -> bool:

@@ -15,16 +15,19 @@ from __future__ import annotations
 import contextlib
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from itertools import chain
 
 from festival_cli.core.errors import NotFoundError
 from festival_cli.core.interrupts import pause
 from festival_cli.core.model import Lineup, Performance, festival_clock
+from festival_cli.core.newest import sift
 from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_TIME
+from festival_cli.core.upload_order import Mark
 
 # Called as work advances: (items done, items in all).
 Progress = Callable[[int, int], None]
@@ -73,6 +76,14 @@ class Store(ABC):
     @abstractmethod
     def _count(self) -> int:
         """How many sets are stored (DynamoDB: its approximate item count)."""
+
+    def _newest(self, dates: Sequence[str]) -> dict[str, str]:
+        """The mark token (core.upload_order) of the newest upload that replaced each of
+        `dates` (none known: absent). Called inside `_revision`, after `_plan_input`."""
+        return {}
+
+    def _set_newest(self, dates: Sequence[str], mark: str) -> None:  # noqa: B027 - optional
+        """Keep `mark` as the newest upload that replaced `dates`; inside `_revision`."""
 
     def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
         """Held while a plan for `dates` is computed and applied: no other revision of them runs.
@@ -145,6 +156,7 @@ class Store(ABC):
         progress: Progress | None = None,
         now: datetime | None = None,
         then: Callable[[Plan], None] | None = None,
+        mark: Mark | None = None,
     ) -> Plan:
         """Make the stored sets of the lineup's dates what the lineup says; return the plan.
 
@@ -152,9 +164,15 @@ class Store(ABC):
         `then(plan)` runs inside the same revision once the plan is applied: what it writes
         (the ingestion record) commits with the sets in SQLite, or is written while the leases
         of the dates are held in DynamoDB, never on its own.
+
+        With the upload's `mark` (core.upload_order), newest upload wins (core/newest.py): what
+        newer uploads wrote is left as it is (the plan's `kept` and `superseded` say what), a
+        replacing upload is kept as the newest of the dates it wrote, and a merge's sets carry
+        its mark. Without one (tests, tools) the lineup is applied whatever came before.
         """
         with self._revision(lineup.dates):
-            plan = self.plan(lineup, merge=merge, now=now)
+            plan = (self.plan(lineup, merge=merge, now=now) if mark is None
+                    else self._newest_plan(lineup, mark, merge=merge or lineup.merge, now=now))
             if plan.writes:
                 fresh = plan.fresh_count
                 if fresh:
@@ -162,11 +180,24 @@ class Store(ABC):
                 self._apply(plan, progress)
             elif progress is not None:
                 progress(len(lineup.performances), len(lineup.performances))
+            if mark is not None and not plan.merge and plan.dates:
+                self._set_newest(plan.dates, mark.token)
             pause("applied")
             if then is not None:
                 then(plan)
             pause("recorded")
         return plan
+
+    def _newest_plan(self, lineup: Lineup, mark: Mark, *, merge: bool,
+                     now: datetime | None) -> Plan:
+        """The plan of an upload with `mark`, inside its revision: what newer uploads wrote
+        left out (core/newest.py)."""
+        stored = self._plan_input(lineup.dates)
+        sifted = sift(lineup, stored, self._newest(lineup.dates), mark, merge=merge)
+        plan = compute_plan(sifted.incoming, sifted.stored, merge=merge, dates=sifted.dates,
+                            clock=festival_clock(lineup.timezone, now))
+        return replace(plan, kept=sifted.kept, superseded=sifted.superseded,
+                       superseded_sets=sifted.dropped)
 
     def export(self, queries: Iterable[Query] | None = None) -> Lineup:
         """The sets any of `queries` selects (None: every stored set, read date by date), once
@@ -206,7 +237,7 @@ class Store(ABC):
         cancelled or resting tombstones), and a merge deletes nothing, so a date is left empty
         only when all its rows are deleted."""
         filled = {p.date for p in plan.puts}
-        kept = filled | {p.date for p in chain(plan.unchanged, plan.resting)}
+        kept = filled | {p.date for p in chain(plan.unchanged, plan.resting, plan.kept)}
         return filled, {p.date for p in plan.deletes} - kept
 
     def __enter__(self) -> Store:

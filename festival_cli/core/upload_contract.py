@@ -10,6 +10,8 @@ metadata names and the ingestion id of an uploaded object cannot drift apart.
   CLI knows the ingestion id before the function runs, and re-uploading an earlier file's exact
   bytes is a new ingestion rather than a duplicate. An object dropped without it is identified
   by its version id (or, in an unversioned bucket, its eTag and the event's sequencer).
+- `x-amz-meta-festival-order: <order>` is set only by `festival retry` on its copy: the original
+  upload's place in the upload order, so a retried old upload does not pass for a new one.
 """
 
 from __future__ import annotations
@@ -34,6 +36,10 @@ UPLOAD_PREFIX = "uploads/"
 UPLOAD_SUFFIX = ".json"
 MERGE_METADATA = "festival-merge"  # S3 user metadata (x-amz-meta-festival-merge)
 TOKEN_METADATA = "festival-upload"  # S3 user metadata (x-amz-meta-festival-upload)
+# S3 user metadata (x-amz-meta-festival-order) of a copy `festival retry` makes: the original
+# upload's place in the upload order (a core.upload_order token), which the function takes
+# instead of the copy's own when it is older (a retried upload stays as old as it was).
+ORDER_METADATA = "festival-order"
 
 
 def ingestion_id_for(bucket: str, key: str, token: str) -> str:
@@ -54,11 +60,14 @@ def wants_merge(metadata: Mapping[str, str]) -> bool:
     return metadata.get(MERGE_METADATA, "").strip().lower() in {"true", "1", "yes"}
 
 
-def upload_metadata(token: str, *, merge: bool) -> dict[str, str]:
-    """The user metadata `festival upload` puts on an object."""
+def upload_metadata(token: str, *, merge: bool, order: str | None = None) -> dict[str, str]:
+    """The user metadata `festival upload` puts on an object (and `festival retry`, with the
+    original upload's `order`)."""
     metadata = {TOKEN_METADATA: token}
     if merge:
         metadata[MERGE_METADATA] = "true"
+    if order:
+        metadata[ORDER_METADATA] = order
     return metadata
 
 

@@ -182,6 +182,13 @@ class DynamoStore(Store):
             dates, lambda date: list(self._read(KeyRead(DATE_TIME, date))),
             revising=self._revising)
 
+    def _newest(self, dates: Sequence[str]) -> dict[str, str]:
+        # From the manifests _plan_input has just read (ConsistentRead, the leases held).
+        return {d: mark for d, mark in self._manifests.newest().items() if d in set(dates)}
+
+    def _set_newest(self, dates: Sequence[str], mark: str) -> None:
+        self._manifests.set_newest(dates, mark)
+
     def _dates(self) -> list[str]:
         with store_errors("read the register of stored dates"):
             return register.dates_of(self.client.get_item(

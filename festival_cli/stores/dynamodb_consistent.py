@@ -91,6 +91,21 @@ class DateManifests:
             self.sleep(delay)
             delay = min(delay * 2, 2.0)
 
+    def newest(self) -> dict[str, str]:
+        """The `Newest` mark of each date read by the last plan_input (core/newest.py)."""
+        return {date: m.newest for date, m in self.read.items() if m.newest}
+
+    def set_newest(self, dates: Sequence[str], mark: str) -> None:
+        """Keep `mark` as the newest upload that replaced each of `dates` (read by the last
+        plan_input, the leases held): one PutItem per date whose mark changes."""
+        for date in dates:
+            manifest = self.read.get(date)
+            if manifest is None:  # not read by this revision: no manifest to keep it in
+                continue
+            if manifest.newest != mark:
+                manifest.newest = mark
+                self._put(manifest)
+
     # -- writing -----------------------------------------------------------------------------
     def write(self, writes: list[Write], send: Callable[[list[Any]], None]) -> None:
         """Send `writes` in windows, each journaled in its dates' manifests first and

@@ -35,6 +35,7 @@ from festival_cli.core.model import (
     ATTR_STAGE,
     ATTR_START,
     ATTR_TIMEZONE,
+    ATTR_UPLOAD,
     Performance,
 )
 from festival_cli.core.plan import IdentifiedSet
@@ -84,6 +85,8 @@ def to_item(p: Performance, identity: IdentifiedSet | None = None) -> Item:
         item[ATTR_FESTIVAL] = {"S": p.festival}
     if p.timezone is not None:
         item[ATTR_TIMEZONE] = {"S": p.timezone}
+    if p.upload is not None:
+        item[ATTR_UPLOAD] = {"S": p.upload}
     if identity is not None:
         _, guid, set_id, sequence, cancelled = identity
         item[ATTR_GUID] = {"S": guid}
@@ -102,6 +105,7 @@ def from_item(item: Item) -> Performance:
     sequence = item.get(ATTR_SEQUENCE)
     festival = item.get(ATTR_FESTIVAL)
     timezone = item.get(ATTR_TIMEZONE)
+    upload = item.get(ATTR_UPLOAD)
     return Performance(
         performer=item[ATTR_PERFORMER]["S"],
         stage=item[ATTR_STAGE]["S"],
@@ -115,6 +119,7 @@ def from_item(item: Item) -> Performance:
         cancelled=ATTR_CANCELLED in item,
         festival=festival["S"] if festival is not None else None,
         timezone=timezone["S"] if timezone is not None else None,
+        upload=upload["S"] if upload is not None else None,
     )
 
 

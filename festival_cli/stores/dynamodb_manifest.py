@@ -18,6 +18,9 @@ table (`manifest#<date>`), read with `ConsistentRead`:
   digest and drops the journal. A crash in between leaves the journal: the next revision reads
   those few keys from the table itself (BatchGetItem, ConsistentRead) and recomputes the count
   and digest exactly before it compares.
+- `Newest`: the mark (core/upload_order.py) of the newest upload that replaced the date's sets,
+  which newest-upload-wins compares an incoming upload with (core/newest.py); kept under the
+  date's lease like the rest, and read with the same consistent read.
 - A date without a manifest (stored before manifests existed, or never) is read as before, once,
   and its manifest starts from that read (`Verified` false until an index read matched it). An
   unverified manifest that never matches is rebuilt from the index rather than blocking.
@@ -45,13 +48,18 @@ ATTR_COUNT = "Count"
 ATTR_DIGEST = "Digest"
 ATTR_PENDING = "Pending"
 ATTR_VERIFIED = "Verified"
+ATTR_NEWEST = "Newest"  # the mark of the newest upload that replaced the date (core/newest.py)
 
 Key = tuple[str, str]  # (performer, date#start)
 
 
 def set_hash(p: Performance) -> int:
-    """The hash of one stored item's content, as an integer below MODULUS."""
-    text = repr(dataclasses.astuple(p)).encode("utf-8", "surrogatepass")
+    """The hash of one stored item's content, as an integer below MODULUS. An item without
+    an `Upload` mark hashes as it did before marks existed (manifests kept before stay valid)."""
+    fields = dataclasses.astuple(p)
+    if p.upload is None:
+        fields = fields[:-1]
+    text = repr(fields).encode("utf-8", "surrogatepass")
     return int.from_bytes(hashlib.sha256(text).digest(), "big")
 
 
@@ -74,6 +82,7 @@ class Manifest:
     verified: bool = False
     exists: bool = False
     pending: list[tuple[Key, int | None]] = field(default_factory=list)
+    newest: str | None = None  # a core.upload_order Mark token
 
     def matches(self, count: int, digest: int) -> bool:
         return (self.count, self.digest) == (count, digest)
@@ -105,7 +114,7 @@ def manifest_of(date: str, response: dict[str, Any]) -> Manifest:
                for entry in item.get(ATTR_PENDING, {}).get("L", [])]
     return Manifest(date, count=int(item[ATTR_COUNT]["N"]), digest=int(item[ATTR_DIGEST]["S"], 16),
                     verified=item.get(ATTR_VERIFIED, {}).get("BOOL", False), exists=True,
-                    pending=pending)
+                    pending=pending, newest=item.get(ATTR_NEWEST, {}).get("S"))
 
 
 def write_request(table: str, manifest: Manifest,
@@ -117,6 +126,8 @@ def write_request(table: str, manifest: Manifest,
         ATTR_DIGEST: {"S": f"{manifest.digest:064x}"},
         ATTR_VERIFIED: {"BOOL": manifest.verified},
     }
+    if manifest.newest:
+        item[ATTR_NEWEST] = {"S": manifest.newest}
     entries = [{"M": {"p": {"S": key[0]}, "k": {"S": key[1]},
                       **({"h": {"S": f"{before:064x}"}} if before is not None else {})}}
                for key, before in journal]

@@ -202,6 +202,24 @@ class SqliteStore(Store):
                     f"({', '.join('?' * len(chunk))})", chunk))
         return found
 
+    # -- newest upload wins (core/newest.py) ----------------------------------------------
+    def _newest(self, dates: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        with self._translated():
+            for at in range(0, len(dates), PARAMETERS_MAX):
+                chunk = list(dates[at:at + PARAMETERS_MAX])
+                found.update(self._db.execute(
+                    f"SELECT date, newest FROM date_versions WHERE newest IS NOT NULL AND date "
+                    f"IN ({', '.join('?' * len(chunk))})", chunk))
+        return found
+
+    def _set_newest(self, dates: Sequence[str], mark: str) -> None:
+        with self._transaction(), self._translated():
+            self._db.executemany(
+                "INSERT INTO date_versions (date, version, newest) VALUES (?, 0, ?) "
+                "ON CONFLICT (date) DO UPDATE SET newest = excluded.newest",
+                [(day, mark) for day in dates])
+
     # -- memos of uploaded files (core/memo.py) -------------------------------------------
     def save_memo(self, key: str, memo: str) -> None:
         """Keep `memo` under `key`; inside a revision, it commits with the revision's sets."""

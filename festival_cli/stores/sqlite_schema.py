@@ -22,12 +22,12 @@ from festival_cli.core.model import (
 from festival_cli.core.plan import IdentifiedSet
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 # Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
 APPLICATION_ID = 0x46535456
 
 COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
-           "guid, set_id, sequence, cancelled, festival, timezone")
+           "guid, set_id, sequence, cancelled, festival, timezone, upload")
 
 # The column holding each attribute of the stored item (core.model's names, DynamoDB's too):
 # the one place SQLite's names meet the schema's.
@@ -82,6 +82,7 @@ SCHEMA = [
         cancelled INTEGER NOT NULL DEFAULT 0,
         festival TEXT,
         timezone TEXT,
+        upload TEXT,
         PRIMARY KEY ({PARTITION}, {SORT})
     ) WITHOUT ROWID""",
     *INDEXES_SQL.values(),
@@ -91,10 +92,12 @@ SCHEMA = [
         record TEXT NOT NULL
     ) WITHOUT ROWID""",
     "CREATE INDEX ingestions_started ON ingestions (started)",
-    # Bumped by every write to a date: equal versions mean untouched since.
+    # Bumped by every write to a date: equal versions mean untouched since. `newest`: the mark
+    # (core.upload_order) of the newest upload that replaced the date's sets.
     """CREATE TABLE date_versions (
         date TEXT PRIMARY KEY NOT NULL,
-        version INTEGER NOT NULL
+        version INTEGER NOT NULL,
+        newest TEXT
     ) WITHOUT ROWID""",
     # What a file (by content digest) left in its dates when it was last ingested whole.
     """CREATE TABLE file_memos (
@@ -120,6 +123,12 @@ MIGRATIONS = {
         "ALTER TABLE performances ADD COLUMN festival TEXT",
         "ALTER TABLE performances ADD COLUMN timezone TEXT",
     ],
+    # 3 -> 4: newest upload wins: the merge upload that last wrote each set, and the newest
+    # upload that replaced each date (none known for what was stored before).
+    3: [
+        "ALTER TABLE performances ADD COLUMN upload TEXT",
+        "ALTER TABLE date_versions ADD COLUMN newest TEXT",
+    ],
 }
 
 # The next date after the last one found, through the `date_time` index, until there is none.
@@ -134,23 +143,23 @@ DISTINCT_DATES = """
 
 PUT = (
     "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
-    "end_time, popularity, guid, set_id, sequence, cancelled, festival, timezone) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "end_time, popularity, guid, set_id, sequence, cancelled, festival, timezone, upload) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 DELETE = f"DELETE FROM performances WHERE {PARTITION} = ? AND {SORT} = ?"
 
 Row = tuple[str, str, str, str, str, str, int | None, str, int, int, bool, str | None,
-            str | None]
+            str | None, str | None]
 
 
 def row_of(put: IdentifiedSet) -> Row:
     p, guid, set_id, sequence, cancelled = put
     return (p.performer, p.sort_key, p.stage, p.date, p.start, p.end, p.popularity,
-            guid, set_id, sequence, cancelled, p.festival, p.timezone)
+            guid, set_id, sequence, cancelled, p.festival, p.timezone, p.upload)
 
 
 def performance_of(row: tuple[Any, ...]) -> Performance:
     (performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled, festival,
-     timezone) = row
+     timezone, upload) = row
     return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
-                       cancelled == 1, festival, timezone)
+                       cancelled == 1, festival, timezone, upload)

@@ -4,6 +4,9 @@ The queue's policy lets only the bucket send to the queue, so a plain redrive of
 is refused. Instead the upload's stored object version (the bucket is versioned) is copied onto
 its own key with a fresh upload token: S3 sends the copy's event itself, the function ingests
 it as a new ingestion of the same bytes (same merge choice), and the dead letter is deleted.
+The copy is the newest version of its key, so it carries the original upload's place in the
+upload order (`x-amz-meta-festival-order`, from the dead letter's event): the function orders
+it as the original, and what newer uploads wrote meanwhile stays (newest upload wins).
 """
 
 from __future__ import annotations
@@ -11,24 +14,38 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote_plus
 
 from festival_cli.aws_errors import AWS_ERRORS, translated
 from festival_cli.core.errors import NotFoundError, StackError
 from festival_cli.core.upload_contract import (
+    ORDER_METADATA,
     TOKEN_METADATA,
     ingestion_id_for,
     upload_metadata,
     version_token,
     wants_merge,
 )
+from festival_cli.core.upload_order import UploadOrder
 
 RECEIVE_ROUNDS = 20  # up to 200 dead letters looked at
 
 
-def objects_of(body: str) -> list[tuple[str, str, str | None]]:
-    """(bucket, key, version) of each ObjectCreated record of an S3 event body."""
+@dataclass(frozen=True)
+class DeadUpload:
+    """An upload named by a dead letter's S3 event."""
+
+    bucket: str
+    key: str
+    version: str | None
+    event_time: str | None = None
+    sequencer: str | None = None
+
+
+def objects_of(body: str) -> list[DeadUpload]:
+    """The upload of each ObjectCreated record of an S3 event body."""
     try:
         records = json.loads(body).get("Records") or []
     except (ValueError, AttributeError):
@@ -40,8 +57,11 @@ def objects_of(body: str) -> list[tuple[str, str, str | None]]:
                 continue
             obj = record["s3"]["object"]
             version = obj.get("versionId")
-            found.append((str(record["s3"]["bucket"]["name"]), unquote_plus(str(obj["key"])),
-                          str(version) if version not in (None, "", "null") else None))
+            found.append(DeadUpload(
+                str(record["s3"]["bucket"]["name"]), unquote_plus(str(obj["key"])),
+                str(version) if version not in (None, "", "null") else None,
+                str(record["eventTime"]) if record.get("eventTime") else None,
+                str(obj["sequencer"]) if obj.get("sequencer") else None))
         except (KeyError, TypeError, AttributeError):
             continue
     return found
@@ -61,7 +81,8 @@ def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: 
                 break
             for message in messages:
                 seen.append(message["ReceiptHandle"])
-                for bucket, key, version in objects_of(message.get("Body", "")):
+                for dead in objects_of(message.get("Body", "")):
+                    bucket, key, version = dead.bucket, dead.key, dead.version
                     head = _head(s3, bucket, key, version)
                     metadata = {k.lower(): v for k, v in (head.get("Metadata") or {}).items()}
                     token = metadata.get(TOKEN_METADATA) or (
@@ -73,7 +94,8 @@ def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: 
                         s3.copy_object(
                             Bucket=bucket, Key=key, MetadataDirective="REPLACE",
                             ContentType="application/json",
-                            Metadata=upload_metadata(fresh, merge=wants_merge(metadata)),
+                            Metadata=upload_metadata(fresh, merge=wants_merge(metadata),
+                                                     order=original_order(dead, head)),
                             CopySource={"Bucket": bucket, "Key": key,
                                         **({"VersionId": version} if version else {})})
                         sqs.delete_message(QueueUrl=dead_letter_url,
@@ -87,6 +109,21 @@ def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: 
                                               VisibilityTimeout=0)
     raise NotFoundError(f"no upload with ingestion id '{ingestion_id}' in the dead-letter queue "
                         f"of stack {stack} (festival status shows the ingestions)")
+
+
+def original_order(dead: DeadUpload, head: dict[str, Any]) -> str | None:
+    """The upload order the copy carries: the one the dead upload itself carried (it was a
+    retry already), else its event's (eventTime or LastModified, key, sequencer)."""
+    metadata = {k.lower(): v for k, v in (head.get("Metadata") or {}).items()}
+    if metadata.get(ORDER_METADATA):
+        return str(metadata[ORDER_METADATA])
+    moment = dead.event_time or head.get("LastModified")
+    if not moment:
+        return None
+    try:
+        return UploadOrder.of(moment, dead.key, dead.sequencer).token
+    except ValueError:
+        return None
 
 
 def _head(s3: Any, bucket: str, key: str, version: str | None) -> dict[str, Any]:

@@ -192,6 +192,10 @@ class StackTarget:
             lines = "".join(f"\n  {line}" for line in record.errors)
             if record.state == "rejected":
                 verdict = "was rejected by the pipeline", "nothing was written"
+            elif record.state == "superseded":
+                lines = "".join(f"\n  {line}" for line in record.superseded)
+                verdict = ("was superseded by newer uploads",
+                           "nothing was written (upload it again to make it the newest)")
             else:  # DynamoDB writes are not atomic: part of the plan may be in
                 verdict = "failed in the pipeline", "upload it again once the cause is fixed"
             raise IngestionFailed(

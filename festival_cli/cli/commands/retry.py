@@ -37,7 +37,7 @@ def command(
                               ingestion_id)
     record = target._follow(fresh, ingestion_id, timeout)
     if record.state != "succeeded":
-        lines = "".join(f"\n  {line}" for line in record.errors)
+        lines = "".join(f"\n  {line}" for line in [*record.errors, *record.superseded])
         raise IngestionFailed(f"the retry of {ingestion_id} ended {record.state} "
                               f"(ingestion {fresh}){lines}")
     answer(f"retried {ingestion_id} as ingestion {fresh}: {record.state}")
