@@ -118,13 +118,10 @@ def vevent(p: Performance, *, dtstamp: str, festival: str | None,
     `dtstamp` from `utc_stamp`; times are written from the set's strings (`2026-07-10`,
     `18:00` -> `20260710T180000`): a festival's 100,000 sets need no datetime each.
     """
-    when = _when(zone.key if zone is not None else None)
     # Lines of fixed, short form need no folding (the longest zone name, quoted, leaves a
     # DTSTART line under 75 octets): only the texts do.
-    end_day = p.date if p.end > p.start else shift_date(p.date, 1)
     event = (f"BEGIN:VEVENT{CRLF}UID:{event_uid(p)}{CRLF}DTSTAMP:{dtstamp}{CRLF}"
-             f"DTSTART{when}{_local(p.date, p.start)}{CRLF}"
-             f"DTEND{when}{_local(end_day, p.end)}{CRLF}"
+             f"{_times(zone.key if zone is not None else None, p.date, p.start, p.end)}"
              f"{fold('SUMMARY:' + escape_text(p.performer))}{CRLF}"
              f"{_location(p.stage)}")
     if p.guid is not None:
@@ -132,6 +129,15 @@ def vevent(p: Performance, *, dtstamp: str, festival: str | None,
     if p.cancelled:
         event += f"STATUS:CANCELLED{CRLF}"
     return event + _description(festival, p.popularity) + "END:VEVENT" + CRLF
+
+
+@lru_cache(maxsize=4096)  # a festival's sets share a few dozen (date, start, end)
+def _times(zone: str | None, day: str, start: str, end: str) -> str:
+    """The DTSTART and DTEND lines of a set."""
+    when = _when(zone)
+    end_day = day if end > start else shift_date(day, 1)
+    return (f"DTSTART{when}{_local(day, start)}{CRLF}"
+            f"DTEND{when}{_local(end_day, end)}{CRLF}")
 
 
 @cache
@@ -232,7 +238,6 @@ def _format_offset(offset: timedelta) -> str:
 
 
 # -- text -------------------------------------------------------------------------------------
-@lru_cache(maxsize=4096)  # stage names and descriptions repeat across a festival's sets
 def escape_text(text: str) -> str:
     """A TEXT value (RFC 5545 3.3.11): backslash, semicolon, comma and newline escaped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
