@@ -114,14 +114,14 @@ def _publish_counts(store: Any, counter: Any, stored: list[Performance],
     import boto3
 
     from festival_cli.publish.bucket import put_site
-    from festival_cli.publish.site import build_site
+    from festival_cli.publish.layout import stack_site
     from tests.aws.moto_world import REGION, RequestCounter
 
     s3: Any = boto3.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="bench-site", CreateBucketConfiguration={"LocationConstraint": REGION})
     puts = RequestCounter(s3)
     counter.reset()
-    files = build_site(store)
+    files = stack_site(store)
     put_site(s3, "bench-site", files)
     dates = store.stored_dates()
     floor = sum(_pages(KeyRead(DATE_TIME, day), stored, to_item) for day in dates) + 1

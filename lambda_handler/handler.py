@@ -14,10 +14,11 @@ Entry point `lambda_handler.handler.handler(event, context)`, wired with
   S3 event is logged and dropped (it never will be).
 - A duplicate delivery (same object version, same ingestion id) changes nothing and notifies
   once: the record says whether the notification went out (claimed, then marked after publish).
-- An ingestion that changed the lineup publishes the site (festival_cli.publish) into the site
-  bucket, after notifying: its record carries `published: false` until every file is put, so a
-  failed publish fails the message, and its redelivery (a duplicate for the data, notified
-  already) only publishes. An unchanged upload publishes nothing.
+- An ingestion that changed the lineup publishes the site (festival_cli.publish; every festival
+  the tables hold, laid out by publish.layout) into the site bucket, after notifying: its
+  record carries `published: false` until every file is put, so a failed publish fails the
+  message, and its redelivery (a duplicate for the data, notified already) only publishes.
+  An unchanged upload publishes nothing.
 
 Clients are made on the first call, never at import, and tests inject their own (`use`).
 """
@@ -52,7 +53,7 @@ from festival_cli.core.upload_contract import (
 )
 from festival_cli.core.upload_order import UploadOrder
 from festival_cli.publish.bucket import put_site
-from festival_cli.publish.site import build_site
+from festival_cli.publish.layout import stack_site
 from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body, upload_order
 from lambda_handler.notify import message_for
@@ -276,7 +277,7 @@ class Pipeline:
         if record.published is None:
             self.store.save_ingestion(replace(record, published=False))
         try:
-            files = build_site(self.store)
+            files = stack_site(self.store)  # every festival the tables hold
         except NotFoundError:  # a revision removed every set: no site to build
             files = []
         put = put_site(self.s3, self.site_bucket, files)

@@ -19,9 +19,16 @@ import pytest
 from festival_cli.core.errors import NotFoundError, UsageError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.lineup import check_lineup
-from festival_cli.publish.site import CACHE_CONTROL, SiteFile, build_site, write_site
+from festival_cli.core.model import Lineup
+from festival_cli.publish.site import (
+    CACHE_CONTROL,
+    SiteFile,
+    build_site,
+    lineup_json,
+    write_site,
+)
 from festival_cli.stores.sqlite import SqliteStore
-from tests.factories import document, record
+from tests.factories import document, perf, record
 
 DAY = "2030-07-10"
 FIRST = [record(performer="Aurora Fields", date=DAY, start="18:00", end="19:00"),
@@ -119,6 +126,20 @@ def test_lineup_json_is_format_1_and_reimports_as_it_is(sqlite_store: SqliteStor
     again = check_lineup(site["lineup.json"].body, "lineup.json").accepted()
     assert set(again.performances) == set(sqlite_store.stored_on([DAY]))
     assert (again.festival, again.timezone) == ("Riverside Sounds 2026", "Europe/London")
+
+
+@pytest.mark.parametrize("festival, timezone, merge", [
+    ("Fête \"2026\" \\ </script>", "Europe/London", False), (None, None, False),
+    ("Riverside", None, True)])
+def test_lineup_json_is_the_bytes_json_dumps_gives(festival: str | None, timezone: str | None,
+                                                    merge: bool) -> None:
+    odd = ['Ünïcode & <Söhne> "quoted"', "tab\tand\\slash", "日本語 🎸", "\u2028 line"]
+    sets = tuple(perf(performer=name, stage=stage, start=start, popularity=score)
+                 for name, stage, start, score in zip(
+                     odd, ["Tent & Co", "Main", "Ünï", "Main"],
+                     ["21:00", "18:00", "18:00", "02:00"], [87, None, 0, 100], strict=True))
+    lineup = Lineup(sets, festival=festival, timezone=timezone, merge=merge)
+    assert lineup_json(lineup) == json.dumps(lineup.to_document(), ensure_ascii=False).encode()
 
 
 @pytest.mark.parametrize("path, kind", [

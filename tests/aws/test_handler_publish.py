@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -11,6 +12,7 @@ from festival_cli.publish.site import CACHE_CONTROL, CONTENT_TYPES
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import RequestCounter, World
 from tests.aws.test_handler import deliver, the_record
+from tests.factories import document, record
 
 FILES = {"index.html", "style.css", "app.js", "icon.svg", "schedule.xml", "schedule.json",
          "lineup.json", "festival.ics", "stages/main.ics", "changes.atom"}
@@ -75,3 +77,20 @@ def test_a_failed_publish_is_retried_alone(world: World, pipeline: Pipeline) -> 
     assert len(world.notifications()) == 1  # no second email
     assert set(world.site()) == FILES
     assert the_record(pipeline).published is True
+
+
+def test_a_second_festival_gets_a_folder_of_its_own_and_the_first_keeps_one(
+    world: World, pipeline: Pipeline
+) -> None:
+    handler(deliver(world), None)  # Riverside Sounds 2026, 10 July: the root, alone
+    later = document(record(performer="Cobalt Trio", stage="Pier", date="2026-08-01"),
+                     festival="Harbour Jazz 2026")
+    assert handler(deliver(world, "uploads/harbour.json", later), None) == {
+        "batchItemFailures": []}
+    site = world.site()
+    assert {f"riverside_sounds_2026/{name}" for name in FILES} <= set(site)
+    assert {"harbour_jazz_2026/schedule.xml", "harbour_jazz_2026/stages/pier.ics"} <= set(site)
+    root = world.s3.get_object(Bucket=world.site_bucket, Key="schedule.json")["Body"].read()
+    title = json.loads(root)["schedule"]["conference"]["title"]
+    assert title == "Harbour Jazz 2026"  # the festival whose last day is the latest
+    assert site["harbour_jazz_2026/schedule.json"]["ETag"] == site["schedule.json"]["ETag"]

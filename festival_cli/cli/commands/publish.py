@@ -3,11 +3,14 @@
 Writes into DIR (created if missing; each file replaced whole): `index.html` and its files,
 `schedule.xml` / `schedule.json` (the c3voc format Giggity, EventFahrplan and congress apps
 read), `lineup.json` (format 1), `festival.ics` and `stages/<stage>.ics`, `changes.atom`. Serve
-DIR with any static web server. Reads the local store with queries only (never a scan); where
-the store holds another festival than --festival names, nothing is written.
+DIR with any static web server. Reads the local store with queries only (never a scan). A store
+holding several festivals publishes the one --festival names (refused, naming them, without
+it); nothing is written when the name is not one of them.
 
 `--stack NAME` republishes a deployed stack's site from its tables into its site bucket (served
-by CloudFront at the stack's SiteUrl), as the function does after each changing ingestion.
+by CloudFront at the stack's SiteUrl), as the function does after each changing ingestion:
+every festival its tables hold (each in a folder of its own when there are several), or only
+the one --festival names.
 """
 
 from __future__ import annotations
@@ -28,7 +31,8 @@ def command(
         metavar="[DIR]", help="Folder to write the site into (created if missing).",
         file_okay=False, show_default=False)] = None,
     festival: Annotated[str | None, typer.Option(
-        "--festival", help="The festival to publish, by name (when the store holds several).",
+        "--festival", help="The festival to publish, by name, when the store holds several "
+        "(\"\": the sets of files that named none).",
         show_default=False)] = None,
     stack: Annotated[str | None, typer.Option(
         "--stack", metavar="NAME", show_default=False,
@@ -60,5 +64,6 @@ def command(
         done = publish_to(directory, target.store, festival)
     site = done.site
     cancelled = f", {len(site.cancelled)} cancelled" if site.cancelled else ""
+    sets = f"{len(site.sets)} set{'' if len(site.sets) == 1 else 's'}"
     message(f"published {site.festival or 'the lineup'} into {directory}: "
-            f"{len(done.files)} files, {len(site.sets)} sets{cancelled}")
+            f"{len(done.files)} files, {sets}{cancelled}")
