@@ -133,3 +133,18 @@ def test_an_ingestion_whose_site_is_not_yet_published_says_so() -> None:
     assert [row[2] for row in status_rows(report)] == ["succeeded, site unpublished", "succeeded"]
     assert "site:      not yet published" in ingestion_detail(waiting)
     assert "site:      published" in ingestion_detail(done)
+
+
+def test_a_superseded_ingestion_names_the_newer_one() -> None:
+    line = "2026-07-11: every set of the date: ingestion b7 is newer"
+    whole = Ingestion(id="a", file="f", state="superseded", superseded=[line],
+                      superseded_by=["b7"], counts={"performances": 2, "superseded": 2})
+    partly = Ingestion(id="c", file="g", state="succeeded", superseded=[line],
+                       superseded_by=["b7"])
+    report = StatusReport(target="stack riverside", ingestions=[whole, partly])
+    assert [row[2] for row in status_rows(report)] == [
+        "superseded by b7", "succeeded, partly superseded"]
+    detail = ingestion_detail(whole)
+    assert "state:     superseded\n" in detail
+    assert "newer:     b7 (newest upload wins)\n" in detail
+    assert f"superseded:\n  {line}\n" in detail

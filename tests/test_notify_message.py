@@ -71,3 +71,27 @@ def test_the_body_says_how_to_see_the_ingestion() -> None:
 
 
 
+
+
+# -- newest upload wins ----------------------------------------------------------------------
+SUPERSEDED = ["2026-07-11: every set of the date: ingestion b7504d97948c09fa is newer"]
+
+
+def test_a_superseded_upload_says_so_not_succeeded() -> None:
+    record = done("superseded", counts={"performances": 2, "added": 0, "superseded": 2},
+                  superseded=SUPERSEDED, superseded_by=["b7504d97948c09fa"])
+    subject, body = subject_for(record), body_for(record)
+    assert subject == "festival: lineup.json superseded by a newer upload (nothing written)"
+    assert body.startswith(
+        "lineup.json was not written: newer uploads (ingestion b7504d97948c09fa) had already "
+        "revised everything it lists")
+    assert "ingested" not in body and "succeeded" not in body
+    assert f"Superseded (1):\n  {SUPERSEDED[0]}\n" in body
+
+
+def test_a_partly_superseded_upload_lists_what_it_did_not_write() -> None:
+    record = done(counts={"performances": 2, "added": 1, "superseded": 1},
+                  superseded=SUPERSEDED, superseded_by=["b7504d97948c09fa"])
+    assert subject_for(record) == "festival: lineup.json ingested (1 added; partly superseded)"
+    assert (f"Not written: newer uploads had written these already (1):\n  {SUPERSEDED[0]}"
+            in body_for(record))

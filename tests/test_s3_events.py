@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from festival_cli.core.upload_order import UploadOrder
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 
 
@@ -67,3 +68,50 @@ def test_two_puts_of_the_same_bytes_differ_by_sequencer() -> None:
     first = ObjectCreated("b", "k", "ObjectCreated:Put", etag="e", sequencer="01")
     second = ObjectCreated("b", "k", "ObjectCreated:Put", etag="e", sequencer="02")
     assert first.token != second.token
+
+
+# -- the upload's place in the upload order (core/upload_order.py) ---------------------------
+def _created(**fields: Any) -> ObjectCreated:
+    return ObjectCreated(bucket="b", key="uploads/lineup.json", event_name="ObjectCreated:Put",
+                         **fields)
+
+
+def test_the_order_comes_from_the_event_time_key_and_sequencer() -> None:
+    from lambda_handler.events import upload_order
+
+    order = upload_order(_created(event_time="2026-11-28T05:00:00.123Z", sequencer="0A"))
+    assert order == UploadOrder.of("2026-11-28T05:00:00.123Z", "uploads/lineup.json", "0A")
+
+
+def test_an_event_without_a_time_is_ordered_by_the_versions_last_modified() -> None:
+    from datetime import UTC, datetime
+
+    from lambda_handler.events import upload_order
+
+    modified = datetime(2026, 11, 28, 5, 0, 1, tzinfo=UTC)
+    assert upload_order(_created(sequencer="0A"), modified).time == "2026-11-28T05:00:01.000Z"
+
+
+@pytest.mark.parametrize(("claim", "honoured"), [
+    # festival retry's copy: the original version of the same key, older: taken.
+    (("2026-11-28T04:00:00.000Z", "uploads/lineup.json", "01"), True),
+    # A claim to be newer than the copy itself is never taken (no upload can jump ahead).
+    (("2030-01-01T00:00:00.000Z", "uploads/lineup.json", "FF"), False),
+    # Another key's order is not this upload's.
+    (("2026-11-28T04:00:00.000Z", "uploads/other.json", "01"), False),
+])
+def test_a_retried_copy_keeps_its_originals_order_only_when_older(
+    claim: tuple[str, str, str], honoured: bool
+) -> None:
+    from lambda_handler.events import upload_order
+
+    obj = _created(event_time="2026-11-28T05:00:00.000Z", sequencer="0A")
+    claimed = UploadOrder.of(claim[0], claim[1], claim[2])
+    assert (upload_order(obj, None, claimed.token) == claimed) is honoured
+
+
+def test_an_unreadable_claimed_order_is_ignored() -> None:
+    from lambda_handler.events import upload_order
+
+    obj = _created(event_time="2026-11-28T05:00:00.000Z", sequencer="0A")
+    assert upload_order(obj, None, "yesterday") == upload_order(obj)
