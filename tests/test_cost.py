@@ -352,3 +352,16 @@ def test_retention_pitr_key_and_alarms_are_the_templates() -> None:
                for t in tables) == a.pitr
     assert sum(r["Type"] == "AWS::KMS::Key" for r in resources) == 1
     assert sum(r["Type"] == "AWS::CloudWatch::Alarm" for r in resources) == a.alarms
+
+
+def test_the_measured_item_is_a_set_as_stored_identity_festival_and_zone_included() -> None:
+    from festival_cli.core.model import ATTR_FESTIVAL, ATTR_GUID, ATTR_SEQUENCE, ATTR_SET_ID
+    from festival_cli.cost.profile import SAMPLE_SETS, as_stored, measured_profile
+
+    stored = [as_stored(p, n) for n, p in enumerate(SAMPLE_SETS, start=1)]
+    items = [to_item(s[0], s) for s in stored]
+    assert all({ATTR_GUID, ATTR_SET_ID, ATTR_SEQUENCE, ATTR_FESTIVAL} <= set(i) for i in items)
+    bare = sum(item_size(to_item(p)) for p in SAMPLE_SETS) / len(SAMPLE_SETS)
+    measured = measured_profile(1.0).table_bytes
+    assert measured == sum(item_size(i) for i in items) / len(items)
+    assert measured > bare + 100  # a guid alone is 36 bytes, the festival's name ~20

@@ -148,14 +148,24 @@ SAMPLE_SETS: tuple[Performance, ...] = (
 
 def measured_profile(scored_share: float) -> ItemProfile:
     """The profile of `SAMPLE_SETS` as the DynamoDB store writes them, `scored_share` of the
-    sets with a popularity score."""
-    scored = list(SAMPLE_SETS)
-    unscored = [replace(p, popularity=None) for p in SAMPLE_SETS]
+    sets with a popularity score: each as stored (`as_stored`), with its festival, time zone
+    and identity."""
+    scored = [as_stored(p, n) for n, p in enumerate(SAMPLE_SETS, start=1)]
+    unscored = [(replace(p, popularity=None), guid, set_id, sequence, cancelled)
+                for p, guid, set_id, sequence, cancelled in scored]
     return mix_profiles(
-        measure_items([to_item(p) for p in scored], scored),
-        measure_items([to_item(p) for p in unscored], unscored),
+        measure_items([to_item(s[0], s) for s in scored], [s[0] for s in scored]),
+        measure_items([to_item(s[0], s) for s in unscored], [s[0] for s in unscored]),
         scored_share,
     )
+
+
+def as_stored(p: Performance, n: int) -> tuple[Performance, str, int, int, bool]:
+    """`p` as the store keeps it: the festival and time zone of its file, a guid (a UUID's 36
+    characters), an id of five digits and a sequence (a revision or two): ~110 bytes an item
+    that the lineup's own fields do not show."""
+    return (replace(p, festival="Riverside Sounds 2026", timezone="Europe/London"),
+            f"5b0c1f7e-3a52-4f3e-9a55-{n:012x}", 10_000 + n, 1, False)
 
 
 def measured_ingestion_bytes() -> tuple[int, int]:
