@@ -140,10 +140,11 @@ class StackTarget:
         return cls(name, outputs, aws, **options)
 
     # -- publish ---------------------------------------------------------------------------
-    def publish_site(self, festival: str | None = None) -> int:
+    def publish_site(self, festival: str | None = None) -> tuple[int, list[str]]:
         """Republish the stack's site from its tables into its site bucket, as the function
-        does after an ingestion (`festival publish --stack`): the number of files put."""
-        from festival_cli.publish.bucket import put_site  # only when publishing
+        does after an ingestion (`festival publish --stack`): the number of files put, and
+        the calendars of stages that are gone, deleted."""
+        from festival_cli.publish.bucket import put_site, remove_gone_calendars
         from festival_cli.publish.layout import stack_site
 
         bucket = self.outputs.SiteBucketName
@@ -151,8 +152,9 @@ class StackTarget:
             raise StackError(f"stack '{self.name}' has no output SiteBucketName: it was deployed "
                              "before festival published sites; run `festival deploy` again")
         files = stack_site(self.store, festival)
+        s3 = self.aws.client("s3")
         with translated(f"cannot publish the site into bucket {bucket}", PublishError):
-            return put_site(self.aws.client("s3"), bucket, files)
+            return put_site(s3, bucket, files), remove_gone_calendars(s3, bucket, files)
 
     # -- upload ----------------------------------------------------------------------------
     def upload(

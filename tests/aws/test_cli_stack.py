@@ -190,11 +190,14 @@ def test_publish_stack_republishes_the_site_from_the_tables(
     run("upload", "--stack", stack, "--no-wait", str(lineup_file))
     run_function(world)
     assert world.site() == {}
+    world.s3.put_object(Bucket=world.site_bucket, Key="stages/gone.ics", Body=b"BEGIN:VCALENDAR")
     result = run("publish", "--stack", stack)
     assert result.exit_code == 0, result.output
     site = world.site()
     assert "published the site of stack festival-test" in result.output
-    assert f": {len(site)} files" in result.output
+    assert (f": {len(site)} files; removed the calendars of 1 stage that are gone"
+            in " ".join(result.output.split()))
+    assert "stages/gone.ics" not in site
     assert site["schedule.xml"]["ContentType"] == "application/xml; charset=utf-8"
     assert {"index.html", "schedule.json", "festival.ics", "changes.atom"} <= set(site)
 

@@ -94,3 +94,20 @@ def test_a_second_festival_gets_a_folder_of_its_own_and_the_first_keeps_one(
     title = json.loads(root)["schedule"]["conference"]["title"]
     assert title == "Harbour Jazz 2026"  # the festival whose last day is the latest
     assert site["harbour_jazz_2026/schedule.json"]["ETag"] == site["schedule.json"]["ETag"]
+
+
+def test_the_calendar_of_a_stage_that_is_gone_is_deleted_and_nothing_else(
+    world: World, pipeline: Pipeline
+) -> None:
+    two_stages = document(record(), record(performer="Brass Tide", stage="Tent", start="20:00",
+                                           end="21:00"))
+    handler(deliver(world, body=two_stages), None)
+    world.s3.put_object(Bucket=world.site_bucket, Key="stages/notes.txt", Body=b"kept")
+    assert {"stages/main.ics", "stages/tent.ics"} <= set(world.site())
+    counter = RequestCounter(world.s3)
+    only_main = document(record(), record(performer="Brass Tide", start="20:00", end="21:00"))
+    assert handler(deliver(world, body=only_main), None) == {"batchItemFailures": []}
+    assert (counter.calls["ListObjectsV2"], counter.calls["DeleteObject"]) == (1, 1)
+    site = set(world.site())
+    assert "stages/tent.ics" not in site
+    assert {"stages/main.ics", "stages/notes.txt"} <= site  # only a gone stage's calendar

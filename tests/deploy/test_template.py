@@ -40,6 +40,8 @@ ROLE_GRANTS: dict[str, set[str]] = {
     "dynamodb:UpdateItem": RECORDS,
     "dynamodb:GetItem": RECORDS,
     "s3:PutObject": {"${SiteBucket.Arn}/*"},
+    "s3:ListBucket": {"SiteBucket.Arn"},
+    "s3:DeleteObject": {"${SiteBucket.Arn}/stages/*", "${SiteBucket.Arn}/*/stages/*"},
     "sns:Publish": {"NotificationTopic"},
     "sqs:ReceiveMessage": QUEUE,
     "sqs:DeleteMessage": QUEUE,
@@ -149,8 +151,16 @@ def test_s3_reads_only_the_upload_prefix() -> None:
 
 def test_s3_writes_only_the_site_bucket_s_objects() -> None:
     writes = {action: rs for action, rs in role_grants().items()
-              if action.startswith("s3:") and not action.startswith("s3:Get")}
-    assert writes == {"s3:PutObject": {"${SiteBucket.Arn}/*"}}
+              if action.startswith("s3:") and not action.startswith(("s3:Get", "s3:List"))}
+    assert writes == {"s3:PutObject": {"${SiteBucket.Arn}/*"},
+                      "s3:DeleteObject": {"${SiteBucket.Arn}/stages/*",
+                                          "${SiteBucket.Arn}/*/stages/*"}}
+
+
+def test_the_site_bucket_is_listed_only_in_its_stage_folders() -> None:
+    (statement,) = [s for s in role_statements() if s["Sid"] == "ListStageCalendars"]
+    assert statement["Action"] == "s3:ListBucket"
+    assert statement["Condition"] == {"StringLike": {"s3:prefix": ["stages/", "*/stages/"]}}
 
 
 def test_the_key_is_used_only_through_the_services_that_need_it() -> None:

@@ -52,12 +52,14 @@ def command(
 
         stack_target = StackTarget.from_stack_name(stack)
         try:
-            put = stack_target.publish_site(festival)
+            put, gone = stack_target.publish_site(festival)
         finally:
             stack_target.close()
         url = stack_target.outputs.SiteUrl
+        removed = (f"; removed the calendars of {len(gone)} stage{'s' if len(gone) != 1 else ''}"
+                   " that are gone" if gone else "")
         message(f"published the site of stack {stack} into its bucket"
-                f"{f' ({url})' if url else ''}: {put} files")
+                f"{f' ({url})' if url else ''}: {put} files{removed}")
         return
     assert directory is not None
     with open_target(None, db) as target:
