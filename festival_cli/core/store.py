@@ -3,7 +3,8 @@
 As in Powertools' idempotency persistence layer (BasePersistenceLayer), the base class holds
 every public method and owns every decision (what to read for a query, the diff, the order of
 the answer, what a duplicate is), and a backend implements only private primitives: `_read` one
-key range, `_apply` a plan, `_allocate_ids`, `_dates`, `_revision`, and the ingestion records
+key range, `_apply` a plan, `_allocate_ids`, `_dates`, `_revision`, the newest upload of each
+date (`_newest`, `_set_newest`: newest upload wins, core/newest.py), and the ingestion records
 (`_put_record`, `_insert_record`, `_get_record`, `_latest_records`) and `_count`. Backend
 errors are translated into the core's (`StoreError`, `TransientStoreError`) inside the backend,
 so callers never see sqlite3 or botocore exceptions. One contract suite (tests/contract) runs
