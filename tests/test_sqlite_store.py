@@ -9,11 +9,12 @@ from pathlib import Path
 import pytest
 
 from festival_cli.core.errors import StoreError, TransientStoreError
+from festival_cli.core.ingest import ingest
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.stores.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
-from tests.factories import big_lineup, lineup, perf
+from tests.factories import big_lineup, document, lineup, perf, record
 
 # The schema as festival 0.1 wrote it (version 1): kept here to test the upgrade.
 VERSION_1_SCHEMA = [
@@ -124,6 +125,23 @@ def test_a_version_1_store_is_upgraded_and_its_sets_get_identities(db_path: Path
         assert all(p.guid and uuid.UUID(p.guid).version == 4 for p in sets)
         store.apply_lineup(lineup(perf("C")))
         assert [p.set_id for p in store.stored_on(["2026-07-10"]) if p.performer == "C"] == [3]
+
+
+def test_a_version_3_store_is_upgraded_to_keep_upload_marks(db_path: Path) -> None:
+    """Version 4 adds the newest-upload marks; what version 3 stored stays, without marks."""
+    with SqliteStore(db_path) as store:
+        store.apply_lineup(lineup(perf("A")))
+        store._db.execute("ALTER TABLE performances DROP COLUMN upload")
+        store._db.execute("ALTER TABLE date_versions DROP COLUMN newest")
+        store._db.execute("PRAGMA user_version = 3")
+    with SqliteStore(db_path) as store:
+        assert store.stored_on(["2026-07-10"]) == [perf("A")]
+        assert store._newest(["2026-07-10"]) == {}  # no mark: any upload is newer
+        ingest(store, document(record(performer="A", end="20:00")), "later.json")
+        assert store.stored_on(["2026-07-10"]) == [perf("A", end="20:00")]
+        assert list(store._newest(["2026-07-10"])) == ["2026-07-10"]
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
 
 
 def test_reopening_keeps_the_data(db_path: Path) -> None:
