@@ -26,7 +26,7 @@ The API (stable: `festival publish` and the Lambda function build on it):
   file is served with (`public, max-age=60`); `etag` the quoted MD5 hex of the body, what S3
   gives an object put in one request (compare it to skip unchanged objects).
 
-The files: `index.html` (+ `style.css`, `app.js`, `icon.svg`: the page, publish.page, with the
+The files: `index.html` (+ `style.css`, its scripts, `icon.svg`: the page, publish.page, with the
 schedule embedded), `schedule.xml` and `schedule.json` (c3voc: publish.c3voc), `lineup.json`
 (format 1, re-importable), `festival.ics` and `stages/<stage-slug>.ics` (publish.ics),
 `changes.atom` (publish.atom). What they read comes from one `Snapshot` (publish.snapshot).

@@ -8,14 +8,15 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from festival_cli.core.upload_contract import upload_metadata
+from festival_cli.publish.page import ASSETS
 from festival_cli.publish.site import CACHE_CONTROL, CONTENT_TYPES
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import RequestCounter, World
 from tests.aws.test_handler import deliver, the_record
 from tests.factories import document, record
 
-FILES = {"index.html", "style.css", "app.js", "icon.svg", "schedule.xml", "schedule.json",
-         "lineup.json", "festival.ics", "stages/main.ics", "changes.atom"}
+FILES = {*ASSETS, "schedule.xml", "schedule.json", "lineup.json", "festival.ics",
+         "stages/main.ics", "changes.atom"}
 
 
 def test_an_upload_publishes_every_file_with_its_content_type_and_caching(

@@ -15,6 +15,7 @@ import pytest
 
 from festival_cli.aws.package import ZIP_EPOCH, Package, build_package, own_size, source_root
 from festival_cli.core.errors import DeployError
+from festival_cli.publish.page import ASSETS
 
 FORBIDDEN_IMPORTS = {"typer", "rich", "click"}
 
@@ -57,7 +58,7 @@ def test_holds_the_publisher_and_the_page_it_publishes(real: Package) -> None:
     """The function publishes the site: the page's files are package data it reads."""
     archive = zipfile.ZipFile(io.BytesIO(real.data))
     page = source_root() / "festival_cli" / "publish" / "page"
-    for name in ("index.html", "style.css", "app.js", "icon.svg"):
+    for name in ASSETS:
         entry = f"festival_cli/publish/page/{name}"
         assert archive.read(entry) == (page / name).read_bytes()
     assert {"festival_cli/publish/site.py", "festival_cli/publish/bucket.py"} <= set(real.files)

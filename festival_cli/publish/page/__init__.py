@@ -1,7 +1,7 @@
-"""The public timetable page: `index.html`, `style.css`, `app.js` and `icon.svg` (without it
-every visit logs a missing favicon), published beside `schedule.json`.
+"""The public timetable page: `index.html`, `style.css`, its scripts (`SCRIPTS`) and `icon.svg`
+(without it every visit logs a missing favicon), published beside `schedule.json`.
 
-No framework and no build step: the three files are package data, copied as they are, except
+No framework and no build step: the files are package data, copied as they are, except
 that `index.html` gets the schedule embedded (a `<script type="application/json">` data block,
 which no browser executes) so that the page also works opened from disk and needs no second
 request for its data. Without an embedded schedule the page fetches `schedule.json` beside it.
@@ -9,6 +9,10 @@ request for its data. Without an embedded schedule the page fetches `schedule.js
 `CONTENT_SECURITY_POLICY` is THE policy the page is written to fit: no inline script or style,
 nothing from another host. The stack serves it (CloudFront's response-headers policy) and the
 browser tests serve it too, and fail on any violation.
+
+`SCRIPTS` are classic scripts, loaded in this order by `defer` tags in `index.html` and sharing
+one namespace object (`window.festivalPage`); not ES modules, which Chromium refuses from
+file://. Each owns one idea (schedule.js says which).
 """
 
 from __future__ import annotations
@@ -26,7 +30,9 @@ CONTENT_SECURITY_POLICY = "; ".join((
 ))
 
 HERE = Path(__file__).parent
-ASSETS = ("index.html", "style.css", "app.js", "icon.svg")
+# In the order index.html runs them: each uses what the ones before it define.
+SCRIPTS = ("schedule.js", "grid.js", "now.js", "picks.js", "changes.js", "app.js")
+ASSETS = ("index.html", "style.css", *SCRIPTS, "icon.svg")
 DATA_SLOT = b'<script id="schedule-data" type="application/json"></script>'
 CLOSE = b"</script>"
 
