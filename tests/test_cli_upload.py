@@ -286,3 +286,41 @@ def test_the_same_bytes_again_leave_a_succeeded_record(cli: Cli, db_path: Path,
     assert again.counts == {"performances": 2, "added": 0, "updated": 0, "removed": 0,
                             "unchanged": 2}
     assert (again.festival, again.timezone) == (first.festival, first.timezone)
+
+
+# -- newest upload wins, locally (a store whose newest upload is stamped in the future) --------
+def _newest_in_the_future(db: Path, *dates: str) -> None:
+    """What a store written on a machine whose clock ran ahead holds: dates replaced "later"."""
+    from festival_cli.core.upload_order import Mark, UploadOrder
+
+    with SqliteStore(db) as store:
+        store._set_newest(list(dates), Mark(UploadOrder.of("2999-01-01T00:00:00Z", "x.json"),
+                                            "future").token)
+
+
+def test_a_wholly_superseded_local_upload_writes_nothing_and_exits_1(
+    cli: Cli, db_path: Path, lineup_file: Path, tmp_path: Path
+) -> None:
+    cli("upload", "--db", db_path, lineup_file)
+    _newest_in_the_future(db_path, DAY)
+    before = stored(db_path)
+    result = cli("upload", "--db", db_path, write(tmp_path / "late.json", record(end="20:00")))
+    assert result.exit_code == 1
+    assert "late.json was superseded by newer uploads" in result.stderr
+    assert f"{DAY}: every set of the date: ingestion future is newer" in result.stderr
+    assert stored(db_path) == before
+    with SqliteStore(db_path) as store:
+        assert store.recent_ingestions(1)[0].state == "superseded"
+
+
+def test_a_partly_superseded_local_upload_says_what_it_did_not_write(
+    cli: Cli, db_path: Path, tmp_path: Path
+) -> None:
+    cli("upload", "--db", db_path, write(tmp_path / "a.json", record()))
+    _newest_in_the_future(db_path, DAY)
+    result = cli("upload", "--db", db_path, write(tmp_path / "b.json", record(end="20:00"),
+                                                  record(date=DATES[1])))
+    assert result.exit_code == 0, result.stderr
+    assert (f"b.json: not written, {DAY}: every set of the date: ingestion future is newer"
+            in result.stderr)
+    assert stored(db_path) == {perf(), perf(date=DATES[1])}

@@ -151,3 +151,23 @@ def test_a_merge_leaves_the_sets_a_newer_merge_wrote(world: World, pipeline: Pip
     assert record_.superseded == [
         f"Aurora Fields, {DAY} 18:00: ingestion {m2} is newer",
         f"Brass Tide, {DAY} 20:00: ingestion {m2} is newer"]
+
+
+def test_festival_upload_that_ends_superseded_says_so_and_fails(
+    world: World, pipeline: Pipeline
+) -> None:
+    import pytest
+
+    from festival_cli.core.errors import IngestionFailed
+    from festival_cli.core.ingest import ingest
+    from festival_cli.core.upload_order import UploadOrder
+
+    # A newer upload of the date (its event stamped later than this test's) was ingested first.
+    ingest(pipeline.store, document(record(end="20:00")), "other.json", ingestion_id="newer",
+           order=UploadOrder.of("2999-01-01T00:00:00Z", "uploads/other.json", "01"))
+    stack = target(world, FakeTime(during_sleep=lambda: run_function(world)))
+    with pytest.raises(IngestionFailed) as failed:
+        stack.upload(document(record()), "lineup.json", timeout=60)
+    assert "lineup.json was superseded by newer uploads" in str(failed.value)
+    assert f"{DAY}: every set of the date: ingestion newer is newer" in str(failed.value)
+    assert stored(pipeline) == [perf(end="20:00")]

@@ -137,6 +137,15 @@ def show(result: UploadResult, source: str, *, merge: bool = False) -> None:
         answer(f"uploaded {source}: ingestion {record.id} started "
                f"(festival status {record.id} shows how it ends)")
         return
+    if record.state == "superseded":  # locally: a store whose newest upload is in the future
+        from festival_cli.core.errors import IngestionFailed
+
+        lines = "".join(f"\n  {line}" for line in record.superseded)
+        raise IngestionFailed(
+            f"{terminal_safe(source)} was superseded by newer uploads (ingestion {record.id}); "
+            f"nothing was written{lines}")
+    for line in record.superseded:  # partly superseded: what was not written, and why
+        message(f"{terminal_safe(source)}: not written, {terminal_safe(line)}")
     plan = result.plan
     if plan is not None:
         changed = len(plan.added) + len(plan.updated) + len(plan.removed)
