@@ -16,7 +16,7 @@ import feedparser
 import icalendar
 import pytest
 
-from festival_cli.core.errors import NotFoundError, UsageError
+from festival_cli.core.errors import NotFoundError, PublishError, UsageError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.lineup import check_lineup
 from festival_cli.core.model import Lineup
@@ -197,6 +197,24 @@ def test_a_file_where_the_folder_should_be_is_refused(sqlite_store: SqliteStore,
     (tmp_path / "site").write_text("")
     with pytest.raises(UsageError, match="is a file"):
         write_site(files, tmp_path / "site")
+
+
+def test_a_write_that_fails_leaves_the_site_as_it_was(sqlite_store: SqliteStore,
+                                                      tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    write_site(build_site_after(sqlite_store, FIRST), site)
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    revised = build_site_after(sqlite_store, REVISED)
+    for calendar in (site / "stages").iterdir():
+        calendar.unlink()
+    (site / "stages").rmdir()
+    (site / "stages").write_text("in the way")  # the calendars cannot be written
+    with pytest.raises(PublishError, match="cannot write the site into"):
+        write_site(revised, site)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == {**{k: v for k, v in before.items() if k.parts[0] != "stages"},
+                     Path("stages"): b"in the way"}  # not one file of the revision, no leftovers
+    assert any(f.body != before[Path(f.path)] for f in revised if Path(f.path) in before)
 
 
 def test_an_empty_store_has_nothing_to_publish(sqlite_store: SqliteStore) -> None:

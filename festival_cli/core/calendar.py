@@ -35,6 +35,7 @@ UID_DOMAIN = "festival"
 LINE_OCTETS = 75
 CRLF = "\r\n"
 _LOCAL = "%Y%m%dT%H%M%S"
+_CANCELLED = f"STATUS:CANCELLED{CRLF}"
 # Control characters other than newline and tab (Unicode category Cc) are not allowed in TEXT.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -121,15 +122,14 @@ def vevent(p: Performance, *, dtstamp: str, festival: str | None,
     """
     # Lines of fixed, short form need no folding (the longest zone name, quoted, leaves a
     # DTSTART line under 75 octets): only the texts do.
-    event = (f"BEGIN:VEVENT{CRLF}UID:{event_uid(p)}{CRLF}DTSTAMP:{dtstamp}{CRLF}"
-             f"{_times(zone.key if zone is not None else None, p.date, p.start, p.end)}"
-             f"{fold('SUMMARY:' + escape_text(p.performer))}{CRLF}"
-             f"{_location(p.stage)}")
-    if p.guid is not None:
-        event += f"SEQUENCE:{p.sequence}{CRLF}"
-    if p.cancelled:
-        event += f"STATUS:CANCELLED{CRLF}"
-    return event + _description(festival, p.popularity) + "END:VEVENT" + CRLF
+    # One f-string, one allocation: a festival's 100,000 VEVENTs are each built once.
+    return (f"BEGIN:VEVENT{CRLF}UID:{event_uid(p)}{CRLF}DTSTAMP:{dtstamp}{CRLF}"
+            f"{_times(zone.key if zone is not None else None, p.date, p.start, p.end)}"
+            f"{fold('SUMMARY:' + escape_text(p.performer))}{CRLF}"
+            f"{_location(p.stage)}"
+            f"{f'SEQUENCE:{p.sequence}{CRLF}' if p.guid is not None else ''}"
+            f"{_CANCELLED if p.cancelled else ''}"
+            f"{_description(festival, p.popularity)}END:VEVENT{CRLF}")
 
 
 @lru_cache(maxsize=4096)  # a festival's sets share a few dozen (date, start, end)

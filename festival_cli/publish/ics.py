@@ -40,7 +40,9 @@ def stage_paths(stages: list[str]) -> dict[str, str]:
 def calendars(site: Snapshot, *, stamp: datetime) -> dict[str, str]:
     """Path -> calendar text: the festival's, then one per stage (with its cancelled sets)."""
     zone = known_zone(site.timezone)
-    rows = sorted((*site.sets, *site.cancelled), key=Performance.chronological)
+    # The snapshot's sets are chronological already: merged with its tombstones only if any.
+    rows = (sorted((*site.sets, *site.cancelled), key=Performance.chronological)
+            if site.cancelled else site.sets)
     dtstamp = utc_stamp(stamp)
     events = [vevent(p, dtstamp=dtstamp, festival=site.festival, zone=zone) for p in rows]
     out = {FESTIVAL_CALENDAR: vcalendar(events, rows, festival=site.festival, zone=zone)}
