@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -95,6 +97,23 @@ def test_sort_keys_are_the_model_s(sqlite_store: SqliteStore) -> None:
     sqlite_store.apply_lineup(lineup(perf("A")))
     [(key,)] = sqlite_store._db.execute("SELECT date_start_time FROM performances")
     assert key == perf("A").sort_key
+
+
+def test_what_is_missing_is_stored_as_null_and_flags_as_integers(
+        sqlite_store: SqliteStore) -> None:
+    """Rows are bound without None or bool (sqlite_schema's stand-ins): what lands is NULL."""
+    named = replace(perf("B", popularity=0), festival="Riverside", timezone="Europe/London")
+    sqlite_store.apply_lineup(lineup(perf("A", popularity=None), named))
+    before = datetime(2026, 7, 1, tzinfo=UTC)  # its day to come: A's removal is a tombstone
+    sqlite_store.apply_lineup(lineup(named), now=before)
+    rows = sqlite_store._db.execute(
+        "SELECT performer, popularity, festival, timezone, upload, typeof(cancelled), cancelled "
+        "FROM performances ORDER BY performer").fetchall()
+    assert rows == [("A", None, None, None, None, "integer", 1),
+                    ("B", 0, "Riverside", "Europe/London", None, "integer", 0)]
+    [a] = [p for p in sqlite_store.stored_on(["2026-07-10"], cancelled=True)
+           if p.performer == "A"]
+    assert (a.popularity, a.festival, a.timezone, a.cancelled) == (None, None, None, True)
 
 
 # -- the file ------------------------------------------------------------------------------

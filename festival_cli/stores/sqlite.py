@@ -44,7 +44,7 @@ from festival_cli.stores.sqlite_schema import (
     SCHEMA_VERSION,
     key_columns,
     performance_of,
-    row_of,
+    rows_of,
 )
 
 log = logging.getLogger(__name__)
@@ -295,9 +295,7 @@ class SqliteStore(Store):
                 self._db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
 
     def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
-        # In primary-key order (a B-tree fills fastest so): rows are unique on their first two
-        # columns, so plain tuple order is key order, and ~15x faster than a key function.
-        puts = sorted(row_of(put) for put in plan.identified_puts())
+        puts = rows_of(plan.identified_puts())
         deletes = [p.key for p in plan.deletes]
         total = len(puts) + len(deletes)
         with self._transaction(), self._translated():
