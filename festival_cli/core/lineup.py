@@ -56,6 +56,7 @@ from festival_cli.core.model import (
     MINUTES_PER_DAY,
     Lineup,
     Performance,
+    new_performance,
     sort_key,
 )
 from festival_cli.core.positions import Anchor, locate, printable_key
@@ -484,6 +485,7 @@ class _Checker:
         missing = _MISSING
         plain_text = self.plain_text
         is_normalized = unicodedata.is_normalized
+        make = new_performance  # a Performance at a quarter of the cost (core/model.py)
         for i, item in enumerate(items):
             if item.__class__ is not tuple:
                 self.error(f"{prefix}[{i}]", RULE_RECORD,
@@ -546,8 +548,8 @@ class _Checker:
                            f"same performer, date and start as {prefix}[{earlier}] "
                            f"({performer}, {day} {start}); one of them is wrong")
                 continue
-            performances.append(Performance(performer, stage, day, start, end, popularity,
-                                            None, None, 0, False, festival, timezone))
+            performances.append(make(performer, stage, day, start, end, popularity,
+                                     None, None, 0, False, festival, timezone, None))
             at = ordinal * MINUTES_PER_DAY + begins
             timed.append((at, at + (ends - begins) % MINUTES_PER_DAY, i, performer, stage,
                           start, end))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from functools import lru_cache
@@ -186,6 +187,50 @@ class Performance:
             "end": self.end,
             "popularity": self.popularity,
         }
+
+
+# -- building many sets fast ---------------------------------------------------------------------
+# What it buys: a frozen dataclass's generated __init__ sets each field with object.__setattr__
+# (frozen: its own __setattr__ refuses), 13 calls a set, ~1.6 us; `new_performance` fills the
+# same slots with plain assignments and then makes the object a Performance: ~0.4 us. Validating
+# 100,000 records, and reading them back, builds one per record (measured, CPU, best of 5:
+# 159 -> 39 ms per 100,000 sets).
+# Its rule: only where many sets are built from values that are already valid (the validator's
+# accepted records, a store's rows), always with all thirteen fields in order. The result is a
+# Performance like any other (same class, equality, hash, immutability), as a test checks; a
+# class may take another's `__class__` only when they have the same slots, which these do.
+
+
+class _Unfrozen:
+    """Performance's slots, settable: filled, then turned into a Performance (see above)."""
+
+    __slots__ = Performance.__slots__
+
+    def __init__(self, performer: str, stage: str, date: str, start: str, end: str,
+                 popularity: int | None, guid: str | None, set_id: int | None, sequence: int,
+                 cancelled: bool, festival: str | None, timezone: str | None,
+                 upload: str | None) -> None:
+        self.performer = performer
+        self.stage = stage
+        self.date = date
+        self.start = start
+        self.end = end
+        self.popularity = popularity
+        self.guid = guid
+        self.set_id = set_id
+        self.sequence = sequence
+        self.cancelled = cancelled
+        self.festival = festival
+        self.timezone = timezone
+        self.upload = upload
+        self.__class__ = Performance  # type: ignore[assignment]
+
+
+# new_performance(performer, stage, date, start, end, popularity, guid, set_id, sequence,
+# cancelled, festival, timezone, upload): a Performance, every field given, in field order.
+new_performance: Callable[[str, str, str, str, str, int | None, str | None, int | None, int,
+                           bool, str | None, str | None, str | None], Performance]
+new_performance = _Unfrozen  # type: ignore[assignment]
 
 
 def origin_change(before: Performance, after: Performance) -> str:

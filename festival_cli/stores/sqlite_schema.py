@@ -19,6 +19,7 @@ from festival_cli.core.model import (
     ATTR_STAGE,
     ATTR_START,
     Performance,
+    new_performance,
     sort_key,
 )
 from festival_cli.core.plan import IdentifiedSet
@@ -190,5 +191,5 @@ def rows_of(puts: Iterable[IdentifiedSet]) -> list[Row]:
 def performance_of(row: tuple[Any, ...]) -> Performance:
     (performer, stage, day, start, end, popularity, guid, set_id, sequence, cancelled, festival,
      timezone, upload) = row
-    return Performance(performer, stage, day, start, end, popularity, guid, set_id, sequence,
-                       cancelled == 1, festival, timezone, upload)
+    return new_performance(performer, stage, day, start, end, popularity, guid, set_id,
+                           sequence, cancelled == 1, festival, timezone, upload)
