@@ -12,7 +12,10 @@ first 20: the sweep notes each warning as a plain tuple and counts them by rule,
 
 from __future__ import annotations
 
+import heapq
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from itertools import islice
 from operator import itemgetter
 
 from festival_cli.core.problems import Problem
@@ -41,33 +44,50 @@ def warnings_for(sets: list[Timed], prefix: str = "performances", *,
                  limit: int | None = None) -> tuple[list[Problem], dict[str, int]]:
     """The warnings of these sets in the order of the file (places are `prefix[index]`): the
     first `limit` of them as problems (all when None), and how many there are of each rule."""
-    found: list[tuple[int, int, Timed, Timed | None]] = []
+    longs = [(s[2], 0, s, None) for s in sets if s[1] - s[0] > LONG_SET_MINUTES]
+    stages: dict[str, list[Timed]] = defaultdict(list)
     for s in sets:
-        if s[1] - s[0] > LONG_SET_MINUTES:
-            found.append((s[2], 0, s, None))
-    # One sweep in order of start: per stage and per performer, the set that ends last so far;
-    # a set starting before it ends overlaps it.
-    last_on_stage: dict[str, Timed] = {}
-    last_of_performer: dict[str, Timed] = {}
-    for s in sorted(sets, key=itemgetter(0)):
-        begins, ends, i, performer, stage = s[:5]
-        latest = last_on_stage.get(stage)
-        if latest is None or ends > latest[1]:
-            last_on_stage[stage] = s
-        if latest is not None and begins < latest[1]:
-            found.append((i, 1, s, latest))
-        latest = last_of_performer.get(performer)
-        if latest is None or ends > latest[1]:
-            last_of_performer[performer] = s
-        if latest is not None and begins < latest[1]:
-            found.append((i, 2, s, latest))
-    kinds = [0, 0, 0]
-    for entry in found:
+        stages[s[4]].append(s)
+    overlaps = _overlaps(stages.values(), 1)
+    # Only a performer with two sets or more can be double-booked: in most lineups there is
+    # none, and the sweep of performers is skipped (a count in C, not a loop).
+    counts = Counter(map(itemgetter(3), sets))
+    if len(counts) < len(sets):
+        performers: dict[str, list[Timed]] = defaultdict(list)
+        for s in sets:
+            if counts[s[3]] > 1:
+                performers[s[3]].append(s)
+        overlaps += _overlaps(performers.values(), 2)
+    found = longs + overlaps
+    kinds = [len(longs), 0, 0]
+    for entry in overlaps:
         kinds[entry[1]] += 1
-    counts = {rule: n for rule, n in zip(_RULES, kinds, strict=True) if n}
-    found.sort(key=itemgetter(0, 1))
-    shown = found if limit is None else found[:limit]
-    return [_BUILD[kind](prefix, s, other) for _, kind, s, other in shown], counts
+    totals = {rule: n for rule, n in zip(_RULES, kinds, strict=True) if n}
+    # In file order: by index, then rule (a set has one warning of each rule at most, so the
+    # tuples' order never reaches the sets).
+    shown = sorted(found) if limit is None else heapq.nsmallest(limit, found)
+    return [_BUILD[kind](prefix, s, other) for _, kind, s, other in shown], totals
+
+
+def _overlaps(groups: Iterable[list[Timed]], kind: int) -> list[tuple[int, int, Timed, Timed]]:
+    """Each set of a group (one stage's, or one performer's) that starts before an earlier set
+    of its group ends, with the earlier set that ends last: one sweep of each group in order of
+    start (ties in file order), keeping the set that ends last so far."""
+    found: list[tuple[int, int, Timed, Timed]] = []
+    note = found.append
+    start = itemgetter(0)
+    for group in groups:
+        if len(group) < 2:
+            continue
+        group.sort(key=start)  # in file order already, as a rule: then one pass, no sorting
+        latest = group[0]
+        reach = latest[1]
+        for s in islice(group, 1, None):
+            if s[0] < reach:
+                note((s[2], kind, s, latest))
+            if s[1] > reach:
+                latest, reach = s, s[1]
+    return found
 
 
 def count_text(counts: Mapping[str, int]) -> str:
