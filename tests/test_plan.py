@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from festival_cli.core.ingest import describe_change, describe_changes
+from festival_cli.core.model import Performance
 from festival_cli.core.plan import Move, Update, compute_plan
 from tests.factories import identified, perf
 
@@ -136,6 +140,21 @@ def test_changes_with_a_limit_are_the_first_of_the_full_order() -> None:
     gone = perf("G", start="17:00", end="17:30")
     plan = compute_plan([later, tent, next_day], [A, gone])
     assert plan.changes(limit=2) == plan.changes()[:2]
+
+
+SETS = st.lists(st.builds(
+    perf, st.sampled_from("ABCD"), st.sampled_from(["Main", "Tent"]),
+    st.sampled_from(["2026-07-10", "2026-07-11"]), st.sampled_from(["12:00", "18:00", "23:00"]),
+    st.sampled_from(["13:00", "19:30"]), st.sampled_from([None, 50])), max_size=12)
+
+
+@settings(max_examples=200)
+@given(SETS, SETS, st.integers(0, 8))
+def test_changes_with_any_limit_are_the_first_of_the_full_order(
+        incoming: list[Performance], stored: list[Performance], limit: int) -> None:
+    unique = list({p.key: p for p in incoming}.values())
+    plan = compute_plan(unique, list({p.key: p for p in stored}.values()))
+    assert plan.changes(limit=limit) == plan.changes()[:limit]
 
 
 def test_change_count_counts_a_move_once() -> None:
