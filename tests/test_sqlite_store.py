@@ -15,7 +15,7 @@ from festival_cli.core.ingest import ingest
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores.sqlite import SqliteStore
-from festival_cli.stores.sqlite_schema import APPLICATION_ID, SCHEMA_VERSION
+from festival_cli.stores.sqlite_schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION
 from tests.factories import big_lineup, document, lineup, perf, record
 
 # The schema as festival 0.1 wrote it (version 1): kept here to test the upgrade.
@@ -124,6 +124,7 @@ def test_a_new_file_gets_the_schema_version_and_wal(db_path: Path) -> None:
     db = sqlite3.connect(db_path)
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
 
 
 def test_a_version_1_store_is_upgraded_and_its_sets_get_identities(db_path: Path) -> None:

@@ -23,7 +23,13 @@ from pathlib import Path
 from urllib.parse import quote
 
 from festival_cli.core.errors import StoreError, TransientStoreError
-from festival_cli.stores.sqlite_schema import APPLICATION_ID, MIGRATIONS, SCHEMA, SCHEMA_VERSION
+from festival_cli.stores.sqlite_schema import (
+    APPLICATION_ID,
+    MIGRATIONS,
+    PAGE_SIZE,
+    SCHEMA,
+    SCHEMA_VERSION,
+)
 
 SIDECARS = ("-wal", "-shm", "-journal")
 
@@ -130,6 +136,7 @@ def _foreign(db: sqlite3.Connection, path: str) -> StoreError:
 
 
 def _create_schema(db: sqlite3.Connection, path: str) -> None:
+    db.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # takes effect with the first table
     db.execute("BEGIN IMMEDIATE")
     try:
         # Re-check inside the write lock: another process may have just created it.

@@ -29,6 +29,13 @@ SCHEMA_VERSION = 4
 # Stamped into the file header (PRAGMA application_id) so a festival db is recognisable: "FSTV".
 APPLICATION_ID = 0x46535456
 
+# The page size of a new store (SQLite's default is 4 KiB; an existing file keeps its own).
+# What it buys: a bulk load writes, indexes and commits 4x fewer pages (a WAL frame is two
+# writes): 100,000 sets into an empty store, insert + index + commit + checkpoint, 596 -> 508 ms
+# CPU (medians of 7; 8 KiB 525, 32 and 64 KiB no better). A small upload writes 16 KiB to the
+# WAL for each page it changes instead of 4, still a few hundred KiB at most.
+PAGE_SIZE = 16384
+
 COLUMNS = ("performer, stage, date, start_time, end_time, popularity, "
            "guid, set_id, sequence, cancelled, festival, timezone, upload")
 
