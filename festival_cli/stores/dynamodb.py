@@ -184,7 +184,8 @@ class DynamoStore(Store):
 
     def _newest(self, dates: Sequence[str]) -> dict[str, str]:
         # From the manifests _plan_input has just read (ConsistentRead, the leases held).
-        return {d: mark for d, mark in self._manifests.newest().items() if d in set(dates)}
+        wanted = set(dates)
+        return {d: mark for d, mark in self._manifests.newest().items() if d in wanted}
 
     def _set_newest(self, dates: Sequence[str], mark: str) -> None:
         self._manifests.set_newest(dates, mark)

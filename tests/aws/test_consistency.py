@@ -172,3 +172,38 @@ def test_manifests_are_not_ingestion_records(world: World) -> None:
     assert store.recent_ingestions() == []
     assert store.get_ingestion(f"manifest#{DAY}") is None
     assert store.stored_dates() == [DAY]
+
+
+def test_a_merge_mark_the_index_has_not_seen_yet_still_protects_its_set(world: World) -> None:
+    """A newer merge listed Y unchanged, which only marks Y (its `Upload`); an older merge
+    processed next reads the index before it shows that mark. The mark is part of the item's
+    hash, so the read differs from the manifest, the revision waits, and Y stays as it is."""
+    from festival_cli.core.upload_order import Mark, UploadOrder
+
+    def mark(second: int, ingestion: str) -> Mark:
+        return Mark(UploadOrder.of(f"2026-11-28T05:00:0{second}Z", f"uploads/{ingestion}.json"),
+                    ingestion)
+
+    store, lagging, clock = lagging_store(world)
+    store.apply_lineup(lineup(X, Y), mark=mark(0, "base"))
+    lagging.freeze(world.table, [DAY], stale_reads=2)
+    world.store().apply_lineup(lineup(Y), merge=True, mark=mark(2, "m2"))
+    popular = perf("Brass Tide", start="20:00", end="21:00", popularity=90)
+    plan = store.apply_lineup(lineup(popular), merge=True, mark=mark(1, "m1"))
+    assert (plan.updated, plan.superseded) == ((), ((f"Brass Tide, {DAY} 20:00", "m2"),))
+    assert current(store) == [X, Y] and current(store)[1].popularity == 10
+    assert lagging.served_stale == 2 and len(clock.slept) == 2  # waited for the index
+
+
+def test_an_item_without_a_merge_mark_hashes_as_before_marks_existed() -> None:
+    """Manifests kept before marks existed stay valid: only a marked item's hash changes."""
+    import dataclasses
+    import hashlib
+
+    from festival_cli.stores.dynamodb_manifest import set_hash
+
+    before_marks = (X.performer, X.stage, X.date, X.start, X.end, X.popularity, X.guid,
+                    X.set_id, X.sequence, X.cancelled, X.festival, X.timezone)
+    digest = hashlib.sha256(repr(before_marks).encode()).digest()
+    assert set_hash(X) == int.from_bytes(digest, "big")
+    assert set_hash(dataclasses.replace(X, upload="a mark")) != set_hash(X)
