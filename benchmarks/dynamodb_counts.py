@@ -113,7 +113,7 @@ def _publish_counts(store: Any, counter: Any, stored: list[Performance],
     writes (one per file), against their floors."""
     import boto3
 
-    from festival_cli.publish.bucket import put_site
+    from festival_cli.publish.bucket import put_site, remove_gone_calendars
     from festival_cli.publish.layout import stack_site
     from tests.aws.moto_world import REGION, RequestCounter
 
@@ -123,6 +123,7 @@ def _publish_counts(store: Any, counter: Any, stored: list[Performance],
     counter.reset()
     files = stack_site(store)
     put_site(s3, "bench-site", files)
+    remove_gone_calendars(s3, "bench-site", files)  # none gone: one list, no delete
     dates = store.stored_dates()
     floor = sum(_pages(KeyRead(DATE_TIME, day), stored, to_item) for day in dates) + 1
     return [
@@ -130,6 +131,8 @@ def _publish_counts(store: Any, counter: Any, stored: list[Performance],
               counter.calls["Query"], floor),
         Count(f"PutObject, publish of the site ({len(files):,} files)",
               puts.calls["PutObject"], len(files)),
+        Count("ListObjectsV2 + DeleteObject, publish of the site (its stage folder; no stage "
+              "gone)", puts.calls["ListObjectsV2"] + puts.calls["DeleteObject"], 1),
     ]
 
 

@@ -240,7 +240,7 @@ class Bench:
         for c in counts(self.moto_sets):
             ratio = c.made / c.floor if c.floor else None
             met = c.made <= c.floor
-            service = "S3" if c.what.startswith("PutObject") else "DynamoDB"
+            service = "S3" if c.what.startswith(("PutObject", "ListObjectsV2")) else "DynamoDB"
             rows.append(Row(f"{service} (moto): {c.what}", f"{c.made:,}",
                             f"{c.floor:,} floor", ratio, f"<= {c.floor:,}", met))
         return rows
