@@ -78,12 +78,13 @@ class Store(ABC):
     def _count(self) -> int:
         """How many sets are stored (DynamoDB: its approximate item count)."""
 
+    @abstractmethod
     def _newest(self, dates: Sequence[str]) -> dict[str, str]:
         """The mark token (core.upload_order) of the newest upload that replaced each of
         `dates` (none known: absent). Called inside `_revision`, after `_plan_input`."""
-        return {}
 
-    def _set_newest(self, dates: Sequence[str], mark: str) -> None:  # noqa: B027 - optional
+    @abstractmethod
+    def _set_newest(self, dates: Sequence[str], mark: str) -> None:
         """Keep `mark` as the newest upload that replaced `dates`; inside `_revision`."""
 
     def _revision(self, dates: Sequence[str]) -> contextlib.AbstractContextManager[None]:
