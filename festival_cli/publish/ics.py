@@ -10,6 +10,7 @@ festival's calendar and its stage's; each calendar carries one VTIMEZONE, the fe
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime
 
 from festival_cli.core.calendar import known_zone, utc_stamp, vcalendar, vevent
@@ -37,21 +38,21 @@ def stage_paths(stages: list[str]) -> dict[str, str]:
     return paths
 
 
-def calendars(site: Snapshot, *, stamp: datetime) -> dict[str, str]:
-    """Path -> calendar text: the festival's, then one per stage (with its cancelled sets)."""
+def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:
+    """(path, calendar text), made one at a time: the festival's, then one per stage (with
+    its cancelled sets)."""
     zone = known_zone(site.timezone)
     # The snapshot's sets are chronological already: merged with its tombstones only if any.
     rows = (sorted((*site.sets, *site.cancelled), key=Performance.chronological)
             if site.cancelled else site.sets)
     dtstamp = utc_stamp(stamp)
     events = [vevent(p, dtstamp=dtstamp, festival=site.festival, zone=zone) for p in rows]
-    out = {FESTIVAL_CALENDAR: vcalendar(events, rows, festival=site.festival, zone=zone)}
+    yield FESTIVAL_CALENDAR, vcalendar(events, rows, festival=site.festival, zone=zone)
     by_stage: dict[str, list[int]] = {}
     for i, p in enumerate(rows):
         by_stage.setdefault(p.stage, []).append(i)
     title = site.festival or "Festival"
     for stage, path in stage_paths(stage_order(tuple(rows))).items():
         mine = by_stage[stage]
-        out[path] = vcalendar((events[i] for i in mine), (rows[i] for i in mine),
+        yield path, vcalendar((events[i] for i in mine), (rows[i] for i in mine),
                               festival=site.festival, zone=zone, name=f"{title}: {stage}")
-    return out
