@@ -48,20 +48,19 @@ def warnings_for(sets: list[Timed], prefix: str = "performances", *,
     stages: dict[str, list[Timed]] = defaultdict(list)
     for s in sets:
         stages[s[4]].append(s)
-    overlaps = _overlaps(stages.values(), 1)
+    on_stage = _overlaps(stages.values(), 1)
     # Only a performer with two sets or more can be double-booked: in most lineups there is
     # none, and the sweep of performers is skipped (a count in C, not a loop).
     counts = Counter(map(itemgetter(3), sets))
+    double: list[tuple[int, int, Timed, Timed]] = []
     if len(counts) < len(sets):
         performers: dict[str, list[Timed]] = defaultdict(list)
         for s in sets:
             if counts[s[3]] > 1:
                 performers[s[3]].append(s)
-        overlaps += _overlaps(performers.values(), 2)
-    found = longs + overlaps
-    kinds = [len(longs), 0, 0]
-    for entry in overlaps:
-        kinds[entry[1]] += 1
+        double = _overlaps(performers.values(), 2)
+    found = [*longs, *on_stage, *double]
+    kinds = [len(longs), len(on_stage), len(double)]
     totals = {rule: n for rule, n in zip(_RULES, kinds, strict=True) if n}
     # In file order: by index, then rule (a set has one warning of each rule at most, so the
     # tuples' order never reaches the sets).

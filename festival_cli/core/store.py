@@ -172,9 +172,11 @@ class Store(ABC):
         replacing upload is kept as the newest of the dates it wrote, and a merge's sets carry
         its mark. Without one (tests, tools) the lineup is applied whatever came before.
         """
-        with self._revision(lineup.dates):
+        dates = lineup.dates  # once: a pass over every set (~7 ms for 100,000)
+        with self._revision(dates):
             plan = (self.plan(lineup, merge=merge, now=now) if mark is None
-                    else self._newest_plan(lineup, mark, merge=merge or lineup.merge, now=now))
+                    else self._newest_plan(lineup, mark, dates, merge=merge or lineup.merge,
+                                           now=now))
             if plan.writes:
                 fresh = plan.fresh_count
                 if fresh:
@@ -190,12 +192,12 @@ class Store(ABC):
             pause("recorded")
         return plan
 
-    def _newest_plan(self, lineup: Lineup, mark: Mark, *, merge: bool,
+    def _newest_plan(self, lineup: Lineup, mark: Mark, dates: Sequence[str], *, merge: bool,
                      now: datetime | None) -> Plan:
-        """The plan of an upload with `mark`, inside its revision: what newer uploads wrote
-        left out (core/newest.py)."""
-        stored = self._plan_input(lineup.dates)
-        sifted = sift(lineup, stored, self._newest(lineup.dates), mark, merge=merge)
+        """The plan of an upload with `mark` (its lineup's `dates`), inside its revision: what
+        newer uploads wrote left out (core/newest.py)."""
+        stored = self._plan_input(dates)
+        sifted = sift(lineup, stored, self._newest(dates), mark, merge=merge)
         plan = compute_plan(sifted.incoming, sifted.stored, merge=merge, dates=sifted.dates,
                             clock=festival_clock(lineup.timezone, now))
         return replace(plan, kept=sifted.kept, superseded=sifted.superseded,
