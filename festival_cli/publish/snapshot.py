@@ -115,7 +115,7 @@ def read_snapshots(store: Store, *, now: datetime | None = None) -> list[Snapsho
 
 
 def listed(sites: list[Snapshot]) -> str:
-    """`'Riverside Sounds 2026' (3 sets), '' (files naming no festival: 2 sets)`."""
+    """`'Riverside Sounds 2026' (3 sets), '' (files that named no festival: 2 sets)`."""
     def sets(site: Snapshot) -> str:
         n = len(site.sets) + len(site.cancelled)
         return f"{n:,} set{'s' if n != 1 else ''}"
