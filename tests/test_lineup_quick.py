@@ -137,7 +137,9 @@ def twice_the_first(text: str) -> str:
     (lambda t: t.replace('"stage": "Stage 0001"', '"stage": "Stage 0002"', 1), True),
     (lambda t: t.replace('"stage": "Stage 0000"', '"stage" : "Stage 0000"', 1), True),
     (twice_the_first, False),  # a duplicate set
-    (lambda t: t.replace('"Stage 0000"', '"St\\u0061ge 0000"', 1), False),  # an escape
+    (lambda t: t.replace('"Stage 0000"', '"St\\u0061ge 0000"', 1), True),  # an escape
+    (lambda t: t.replace('"stage": ', '"st\\u0061ge": "X", "stage": ', 1), False),  # twice
+    (lambda t: t.replace('"Stage 0000"', '"Stage \\"0000\\""', 1), False),  # an escaped quote
     (lambda t: t.replace('"start"', '"StartTime"', 1), False),  # an alias
 ])
 def test_anything_unusual_is_left_to_the_full_check(change: Any, accepted: bool) -> None:

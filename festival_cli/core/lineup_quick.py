@@ -9,13 +9,14 @@ ms CPU (medians of 7, alternated); the whole `festival upload` of it into an emp
 
 Its rule: it only accepts, and only a whole file. Whatever it does not accept at once (a record
 not of the usual form, a name that needs normalising, an odd value, a duplicate set, a key
-written twice, any escape in the text) makes it return None, and the full check judges the file
-from the start: the rules and their messages are written there once. What it accepts, the full
-check accepts too, with the same sets and warnings (a property test compares them).
+written twice, an escaped quote in the text) makes it return None, and the full check judges
+the file from the start: the rules and their messages are written there once. What it accepts,
+the full check accepts too, with the same sets and warnings (a property test compares them).
 
-A dict keeps the last of two equal keys silently; here that is detected by counting: in a text
-without a backslash every `"` opens or closes a string, so the text holds exactly twice as many
-quotes as the strings parsed (keys and string values) unless a key given twice was dropped.
+A dict keeps the last of two equal keys silently (`"stage"` and `"st\\u0061ge"` are equal too);
+here that is detected by counting: in a text where no quote is escaped every `"` opens or
+closes a string, so the text holds exactly twice as many quotes as the strings parsed (keys and
+string values) unless a key given twice was dropped.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ Accepted = tuple[Lineup, list[Problem], dict[str, int]]
 def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted | None:
     """The lineup of `text`, its first `shown` warnings and every warning's count by rule, when
     the file is valid in the usual form; None to let the full check judge it."""
-    if "\\" in text:
+    if '\\"' in text:  # an escaped quote: the quotes no longer count the strings (below)
         return None
     try:
         doc = json.loads(text)
