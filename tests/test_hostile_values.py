@@ -19,7 +19,7 @@ import pytest
 from click.testing import Result
 
 from festival_cli.cli import console
-from festival_cli.core.lineup import MAX_SOURCE_BYTES
+from festival_cli.core.lineup_source import MAX_SOURCE_BYTES
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.records import Ingestion
 from festival_cli.stores.sqlite import SqliteStore

@@ -94,9 +94,9 @@ WARNING_RULES = [
 
 
 def test_every_rule_has_a_row() -> None:
-    from festival_cli.core import checks, lineup
+    from festival_cli.core import checks, lineup_rules
 
-    rules = {v for k, v in vars(lineup).items() if k.startswith("RULE_")}
+    rules = {v for k, v in vars(lineup_rules).items() if k.startswith("RULE_")}
     rules |= {v for k, v in vars(checks).items() if k.startswith("RULE_")}
     assert rules == {row[0] for row in ERROR_RULES + WARNING_RULES}
 

@@ -40,7 +40,7 @@ def read_inputs(paths: list[Path]) -> list[tuple[str, bytes]]:
 
 def read_input(path: Path | str) -> tuple[str, bytes]:
     """(the name to show, the bytes) of one lineup file, `-` meaning standard input."""
-    from festival_cli.core.lineup import read_limited, read_source
+    from festival_cli.core.lineup_source import read_limited, read_source
 
     if str(path) == STDIN:
         try:

@@ -1,11 +1,12 @@
 """`quick_accept`: the usual valid lineup file accepted from a plain parse, before the full one.
 
-What it buys: the full check (core/lineup.py) parses objects into tuples of (key, value) pairs,
-so that a key given twice is seen: six pair tuples per record, made and later freed. A file
-that is valid as a whole is parsed here into dicts instead, and its records accepted in one
-pass, with no pair tuple. check_lineup of a clean 100,000-set file, its result freed: 627 -> 464
-ms CPU (medians of 7, alternated); the whole `festival upload` of it into an empty store:
-1,268 -> 1,185 ms CPU (medians of 5). A file the quick path leaves pays for one more parse.
+What it buys: the full check parses objects into tuples of (key, value) pairs (its parse is in
+core/lineup_source.py), so that a key given twice is seen: six pair tuples per record, made and
+later freed. A file that is valid as a whole is parsed here into dicts instead, and its records
+accepted in one pass, with no pair tuple. check_lineup of a clean 100,000-set file, its result
+freed: 627 -> 464 ms CPU (medians of 7, alternated); the whole `festival upload` of it into an
+empty store: 1,268 -> 1,185 ms CPU (medians of 5). A file the quick path leaves pays for one
+more parse.
 
 Its rule: it only accepts, and only a whole file. Whatever it does not accept at once (a record
 not of the usual form, a name that needs normalising, an odd value, a duplicate set, a key
@@ -26,8 +27,9 @@ import unicodedata
 from operator import itemgetter
 from typing import Any
 
-from festival_cli.core import lineup as full
+from festival_cli.core import lineup_rules as rules
 from festival_cli.core.checks import Timed, warnings_for
+from festival_cli.core.lineup_checker import _Checker
 from festival_cli.core.model import MINUTES_PER_DAY, Lineup, Performance, new_performance
 from festival_cli.core.problems import Problem
 
@@ -73,14 +75,14 @@ def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted 
 def _top(doc: dict[str, Any]) -> tuple[str | None, str | None, bool, Any, int] | None:
     """(festival, time zone, merge, the records, how many strings the object holds itself),
     judged by the full check's own rules for the festival and the time zone."""
-    if not doc.keys() <= set(full.TOP_FIELDS):
+    if not doc.keys() <= set(rules.TOP_FIELDS):
         return None
     items = doc.get("performances")
     festival, timezone, merge = doc.get("festival"), doc.get("timezone"), doc.get("merge")
     if items.__class__ is not list or (merge is not None and merge.__class__ is not bool):
         return None
     strings = len(doc) + (festival.__class__ is str) + (timezone.__class__ is str)
-    judge = full._Checker()
+    judge = _Checker()
     if festival is not None:
         festival = judge.check_text("festival", festival)
     if timezone is not None:
@@ -97,8 +99,8 @@ def _records(items: list[dict[str, Any]], plain_text: bool, festival: str | None
     performances: list[Performance] = []
     timed: list[Timed] = []
     ordinals: dict[str, int | None] = {}
-    times = full._TIMES
-    longest, most = full.MAX_TEXT, full.MAX_POPULARITY
+    times = rules._TIMES
+    longest, most = rules.MAX_TEXT, rules.MAX_POPULARITY
     is_normalized = unicodedata.is_normalized
     make = new_performance
     add, note = performances.append, timed.append
@@ -124,7 +126,7 @@ def _records(items: list[dict[str, Any]], plain_text: bool, festival: str | None
             return None
         ordinal = ordinals.get(day)
         if ordinal is None:
-            ordinal = ordinals[day] = full._date_ordinal(day)
+            ordinal = ordinals[day] = rules._date_ordinal(day)
             if ordinal is None:
                 return None
         begins, ends = times.get(start), times.get(end)
