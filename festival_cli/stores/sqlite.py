@@ -25,6 +25,7 @@ import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from festival_cli.core import interrupts
 from festival_cli.core.errors import StoreError
@@ -191,27 +192,24 @@ class SqliteStore(Store):
 
     def date_versions(self, dates: Sequence[str]) -> dict[str, int]:
         """The version of each of `dates` that has one (bumped by every write to the date)."""
-        found: dict[str, int] = {}
+        return self._per_date("version", dates)
+
+    def _per_date(self, column: str, dates: Sequence[str]) -> dict[str, Any]:
+        """`column` of `date_versions` for each of `dates` that has a value in it."""
+        found: dict[str, Any] = {}
         with self._translated():
             # In chunks: a statement may hold only so many parameters (999 before SQLite
             # 3.32, 32,766 since, more in some builds), and a valid file may list more dates.
             for at in range(0, len(dates), PARAMETERS_MAX):
                 chunk = list(dates[at:at + PARAMETERS_MAX])
                 found.update(self._db.execute(
-                    f"SELECT date, version FROM date_versions WHERE date IN "
-                    f"({', '.join('?' * len(chunk))})", chunk))
+                    f"SELECT date, {column} FROM date_versions WHERE {column} IS NOT NULL "
+                    f"AND date IN ({', '.join('?' * len(chunk))})", chunk))
         return found
 
     # -- newest upload wins (core/newest.py) ----------------------------------------------
     def _newest(self, dates: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        with self._translated():
-            for at in range(0, len(dates), PARAMETERS_MAX):
-                chunk = list(dates[at:at + PARAMETERS_MAX])
-                found.update(self._db.execute(
-                    f"SELECT date, newest FROM date_versions WHERE newest IS NOT NULL AND date "
-                    f"IN ({', '.join('?' * len(chunk))})", chunk))
-        return found
+        return self._per_date("newest", dates)
 
     def _set_newest(self, dates: Sequence[str], mark: str) -> None:
         with self._transaction(), self._translated():
