@@ -18,7 +18,7 @@ been processed in their true order. Pure: the store reads the marks and writes t
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from festival_cli.core.model import Lineup, Performance
@@ -49,12 +49,11 @@ def _parse(token: str | None, where: str) -> Mark | None:
         return None
 
 
-def sift(lineup: Lineup, stored: Iterable[Performance], newest: Mapping[str, str], mark: Mark,
-         *, merge: bool) -> Sifted:
-    """Split `lineup` (uploaded with `mark`) against the `stored` sets of its dates and the
-    `newest` mark token of each date (see the module's text). Nothing newer (the usual case):
-    the lineup whole, at the cost of one look at each stored set."""
-    dates = lineup.dates
+def sift(lineup: Lineup, dates: Sequence[str], stored: Iterable[Performance],
+         newest: Mapping[str, str], mark: Mark, *, merge: bool) -> Sifted:
+    """Split `lineup` (uploaded with `mark`; `dates` are its dates) against the `stored` sets
+    of those dates and the `newest` mark token of each date (see the module's text). Nothing
+    newer (the usual case): the lineup whole, at the cost of one look at each stored set."""
     stored = tuple(stored)
     later: dict[str, Mark] = {}
     for day in dates:

@@ -148,9 +148,7 @@ class Store(ABC):
         """What ingesting `lineup` would change, without writing anything. `now` (default: this
         moment) tells which festival days have passed (their tombstones go). A lineup that
         says it is not the whole of its dates (`merge`, a partial export) always merges."""
-        stored = self._plan_input(lineup.dates)
-        return compute_plan(lineup.performances, stored, merge=merge or lineup.merge,
-                            clock=festival_clock(lineup.timezone, now))
+        return self._planned(lineup, lineup.dates, merge=merge or lineup.merge, now=now)
 
     def apply_lineup(
         self,
@@ -176,9 +174,8 @@ class Store(ABC):
         """
         dates = lineup.dates  # once: a pass over every set (~7 ms for 100,000)
         with self._revision(dates):
-            plan = (self.plan(lineup, merge=merge, now=now) if mark is None
-                    else self._newest_plan(lineup, mark, dates, merge=merge or lineup.merge,
-                                           now=now))
+            plan = self._planned(lineup, dates, merge=merge or lineup.merge, now=now,
+                                 mark=mark)
             if plan.writes:
                 fresh = plan.fresh_count
                 if fresh:
@@ -194,18 +191,22 @@ class Store(ABC):
             pause("recorded")
         return plan
 
-    def _newest_plan(self, lineup: Lineup, mark: Mark, dates: Sequence[str], *, merge: bool,
-                     now: datetime | None) -> Plan:
-        """The plan of an upload with `mark` (its lineup's `dates`), inside its revision: what
-        newer uploads wrote left out (core/newest.py)."""
+    def _planned(self, lineup: Lineup, dates: Sequence[str], *, merge: bool,
+                 now: datetime | None, mark: Mark | None = None) -> Plan:
+        """The plan of `lineup` (its `dates`) against what is stored; with the upload's `mark`,
+        what newer uploads wrote left out (core/newest.py: inside the revision only)."""
+        stored = self._plan_input(dates)
+        clock = festival_clock(lineup.timezone, now)
+        if mark is None:
+            return compute_plan(lineup.performances, stored, merge=merge, clock=clock,
+                                dates=dates)
         # Imported here: only an upload sifts, and with core.upload_order (hashlib behind it)
         # it is ~6 ms of every command's start, `festival query`'s included (its 0.3x row).
         from festival_cli.core.newest import sift
 
-        stored = self._plan_input(dates)
-        sifted = sift(lineup, stored, self._newest(dates), mark, merge=merge)
+        sifted = sift(lineup, dates, stored, self._newest(dates), mark, merge=merge)
         plan = compute_plan(sifted.incoming, sifted.stored, merge=merge, dates=sifted.dates,
-                            clock=festival_clock(lineup.timezone, now))
+                            clock=clock)
         return replace(plan, kept=sifted.kept, superseded=sifted.superseded,
                        superseded_sets=sifted.dropped)
 
