@@ -52,7 +52,7 @@ from festival_cli.core.upload_contract import (
     wants_merge,
 )
 from festival_cli.core.upload_order import UploadOrder
-from festival_cli.publish.bucket import put_site, remove_gone_calendars
+from festival_cli.publish.bucket import publish_files
 from festival_cli.publish.layout import stack_site
 from festival_cli.stores.dynamodb import DynamoStore
 from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body, upload_order
@@ -280,8 +280,7 @@ class Pipeline:
             files = stack_site(self.store)  # every festival the tables hold
         except NotFoundError:  # a revision removed every set: no site to build
             files = []
-        put = put_site(self.s3, self.site_bucket, files)
-        gone = remove_gone_calendars(self.s3, self.site_bucket, files)
+        put, gone = publish_files(self.s3, self.site_bucket, files)
         current = self.store.get_ingestion(record.id) or record
         self.store.save_ingestion(replace(current, published=True))
         return f"put {put}" + (f", removed {len(gone)}" if gone else "")

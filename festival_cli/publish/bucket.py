@@ -20,6 +20,12 @@ if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
     from types_boto3_s3.client import S3Client
 
 
+def publish_files(s3: S3Client, bucket: str, files: list[SiteFile]) -> tuple[int, list[str]]:
+    """Put the site's files, then delete the calendars of stages that are gone: the number of
+    files put and the keys deleted (what the function and `festival publish --stack` do)."""
+    return put_site(s3, bucket, files), remove_gone_calendars(s3, bucket, files)
+
+
 def put_site(s3: S3Client, bucket: str, files: list[SiteFile]) -> int:
     """Put every file into `bucket` under its path; the number of files put. A refused or
     failed put raises the client's error, for the caller to translate (this package imports

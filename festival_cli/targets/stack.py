@@ -144,7 +144,7 @@ class StackTarget:
         """Republish the stack's site from its tables into its site bucket, as the function
         does after an ingestion (`festival publish --stack`): the number of files put, and
         the calendars of stages that are gone, deleted."""
-        from festival_cli.publish.bucket import put_site, remove_gone_calendars
+        from festival_cli.publish.bucket import publish_files
         from festival_cli.publish.layout import stack_site
 
         bucket = self.outputs.SiteBucketName
@@ -152,9 +152,8 @@ class StackTarget:
             raise StackError(f"stack '{self.name}' has no output SiteBucketName: it was deployed "
                              "before festival published sites; run `festival deploy` again")
         files = stack_site(self.store, festival)
-        s3 = self.aws.client("s3")
         with translated(f"cannot publish the site into bucket {bucket}", PublishError):
-            return put_site(s3, bucket, files), remove_gone_calendars(s3, bucket, files)
+            return publish_files(self.aws.client("s3"), bucket, files)
 
     # -- upload ----------------------------------------------------------------------------
     def upload(

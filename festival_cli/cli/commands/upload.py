@@ -89,9 +89,8 @@ def command(
                 _upload_each(target, sources, ingested, merge=merge, strict=strict,
                              wait=not no_wait, timeout=timeout)
         except Interrupted as exc:
-            names = [terminal_safe(str(f)) for f in files]
-            message(interrupted_message(names, [terminal_safe(f) for f in ingested],
-                                        stack=bool(stack)))
+            # message() spells out any control character in a file's name
+            message(interrupted_message([str(f) for f in files], ingested, stack=bool(stack)))
             raise typer.Exit(exc.exit_code) from None
 
 
@@ -131,7 +130,7 @@ def show(result: UploadResult, source: str, *, merge: bool = False) -> None:
     render.warnings(result.warnings, source, result.warning_counts)
     record = result.record
     if record.merge and not merge and result.waited:
-        message(f"{terminal_safe(source)}: merged, as the file says (\"merge\": true, a partial "
+        message(f"{source}: merged, as the file says (\"merge\": true, a partial "
                 "export): no other set of its dates was removed")
     if not result.waited:
         answer(f"uploaded {source}: ingestion {record.id} started "
@@ -142,10 +141,10 @@ def show(result: UploadResult, source: str, *, merge: bool = False) -> None:
 
         lines = "".join(f"\n  {line}" for line in record.superseded)
         raise IngestionFailed(
-            f"{terminal_safe(source)} was superseded by newer uploads (ingestion {record.id}); "
+            f"{source} was superseded by newer uploads (ingestion {record.id}); "
             f"nothing was written{lines}")
     for line in record.superseded:  # partly superseded: what was not written, and why
-        message(f"{terminal_safe(source)}: not written, {terminal_safe(line)}")
+        message(f"{source}: not written, {line}")
     plan = result.plan
     if plan is not None:
         changed = len(plan.added) + len(plan.updated) + len(plan.removed)
