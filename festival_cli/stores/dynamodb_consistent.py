@@ -55,24 +55,27 @@ class DateManifests:
                     found += read_index(date)  # a revision is writing it: best effort
                     continue
                 self._recover(manifest)
-            sets = self._verified(manifest, read_index, revising=revising)
+            sets, hashes = self._verified(manifest, read_index, revising=revising)
             self.read[date] = manifest
-            self.hashes.update((p.key, set_hash(p)) for p in sets)
+            self.hashes.update(zip((p.key for p in sets), hashes, strict=True))
             found += sets
         return found
 
     def _verified(self, manifest: Manifest, read_index: Callable[[str], list[Performance]],
-                  *, revising: bool) -> list[Performance]:
+                  *, revising: bool) -> tuple[list[Performance], list[int]]:
+        """The date's sets as the index gives them once they equal its manifest, with each
+        set's hash (computed once: the digest and the write journal both need them)."""
         deadline = self.clock() + self.wait_seconds
         delay = 0.1
         while True:
             sets = read_index(manifest.date)
-            count, digest = manifests.digest_of(sets)
+            hashes = [set_hash(p) for p in sets]
+            count, digest = manifests.digest_of_hashes(hashes)
             if manifest.matches(count, digest):
                 if revising and not manifest.verified:
                     manifest.verified = True
                     self._put(manifest)
-                return sets
+                return sets, hashes
             if not manifest.exists or (not manifest.verified and self.clock() >= deadline):
                 # No manifest yet (a date stored before manifests, or a new one), or one that
                 # was itself taken from an index read and never matched: start from this read.
@@ -82,7 +85,7 @@ class DateManifests:
                 manifest.count, manifest.digest, manifest.exists = count, digest, True
                 if revising:
                     self._put(manifest)
-                return sets
+                return sets, hashes
             if self.clock() >= deadline:
                 raise TransientStoreError(
                     f"the Date-Time index still lags the table for {manifest.date} after "

@@ -32,7 +32,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -65,11 +65,12 @@ def set_hash(p: Performance) -> int:
 
 def digest_of(sets: Iterable[Performance]) -> tuple[int, int]:
     """(count, digest) of a collection of stored items."""
-    count, digest = 0, 0
-    for p in sets:
-        count += 1
-        digest = (digest + set_hash(p)) % MODULUS
-    return count, digest
+    return digest_of_hashes([set_hash(p) for p in sets])
+
+
+def digest_of_hashes(hashes: Sequence[int]) -> tuple[int, int]:
+    """(count, digest) of the items whose `set_hash`es these are."""
+    return len(hashes), sum(hashes) % MODULUS
 
 
 @dataclass
