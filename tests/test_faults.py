@@ -20,13 +20,13 @@ import pytest
 from botocore.exceptions import ClientError
 
 from festival_cli.core.model import Performance
+from festival_cli.core.upload_contract import MAX_RECEIVES  # the queue's maxReceiveCount
 from festival_cli.stores.dynamodb import LEASE_SECONDS
 from lambda_handler.handler import Pipeline
 from tests.aws.moto_world import RequestCounter, World, fake_aws
 from tests.factories import big_lineup, lineup
 
 BATCH = 5  # the event source's BatchSize (template)
-MAX_RECEIVES = 5  # the queue's maxReceiveCount (template and World)
 KEY = "uploads/lineup.json"
 
 FIRST = big_lineup(120, days=2)  # stored before the faulty upload (revision rows)

@@ -103,16 +103,9 @@ class Query:
         assert selector is not None  # check() raised otherwise
         return selector
 
-    @property
-    def by_popularity(self) -> bool:
-        return self._checked().most_popular_first
-
     def reads(self) -> list[KeyRead]:
         """The key-range reads that find every candidate (a superset of the answer)."""
         return self._checked().reads(self)
-
-    def matches(self, p: Performance) -> bool:
-        return self._checked().matches(self, p)
 
     def answer(self, candidates: Iterable[Performance]) -> list[Performance]:
         """The matching candidates, once each, in the contract's order."""

@@ -42,12 +42,6 @@ class Snapshot:
         return EPOCH
 
 
-def changed(record: Ingestion) -> bool:
-    """Did this ingestion change the stored lineup?"""
-    return record.state == "succeeded" and any(
-        record.counts.get(name) for name in ("added", "updated", "removed"))
-
-
 def read_snapshot(store: Store, festival: str | None = None, *,
                   now: datetime | None = None) -> Snapshot:
     """The published state of one festival of the store: `festival` (by name; "" the sets of
@@ -100,7 +94,7 @@ def read_snapshots(store: Store, *, now: datetime | None = None) -> list[Snapsho
             by_name.setdefault(p.festival or "", ([], []))[group].append(p)
     if not by_name:
         raise NotFoundError("nothing to publish: the store holds no sets (upload a lineup first)")
-    changes = [r for r in records if changed(r)]
+    changes = [r for r in records if r.changed]
     sites = []
     for name in sorted(by_name):
         sets, cancelled = by_name[name]
