@@ -207,6 +207,16 @@ class StackTarget:
         return UploadResult(record=record, warnings=list(report.warnings),
                             warning_counts=report.warning_rules)
 
+    # -- retry -----------------------------------------------------------------------------
+    def retry(self, ingestion_id: str, timeout: float = UPLOAD_WAIT_SECONDS) -> Ingestion:
+        """Ingest again the upload of `ingestion_id`, whose event is in the dead-letter queue
+        (targets/retry.py), and follow the new ingestion: its final record."""
+        from festival_cli.targets.retry import retry_dead_letter
+
+        fresh = retry_dead_letter(self.aws, self.name, self.outputs.DeadLetterQueueUrl,
+                                  ingestion_id)
+        return self._follow(fresh, ingestion_id, timeout)
+
     def _put(self, key: str, data: bytes, metadata: dict[str, str], source: str) -> str | None:
         """Put the object; its version id (None in an unversioned bucket)."""
         where = f"s3://{self.outputs.BucketName}/{key}"

@@ -329,12 +329,9 @@ def test_retry_ingests_the_stored_version_again_and_clears_its_dead_letter(
     world: World, pipeline: Pipeline
 ) -> None:
     """Under the queue policy (only the bucket may send): the copy's event comes from S3."""
-    from festival_cli.targets.retry import retry_dead_letter
-
     dead = dead_letter(world)
     stack = target(world, FakeTime(during_sleep=lambda: run_function(world)))
-    fresh = retry_dead_letter(stack.aws, stack.name, stack.outputs.DeadLetterQueueUrl, dead)
-    record = stack._follow(fresh, "lineup.json", 60)
+    record = stack.retry(dead, 60)
     assert (record.state, record.counts["added"]) == ("succeeded", 2)
     assert len(pipeline.store.stored_on(["2026-07-10"])) == 2
     assert world.sqs.receive_message(QueueUrl=world.dlq_url).get("Messages") is None

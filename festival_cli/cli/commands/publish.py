@@ -46,16 +46,12 @@ def command(
         raise UsageError("give DIR (the local store's site into a folder) or --stack NAME "
                          "(a stack's site into its bucket), one of them")
     if stack is not None:
-        if db is not None:
-            raise UsageError("give either --stack or --db, not both")
         from festival_cli.targets.stack import StackTarget  # boto3 only for a stack
 
-        stack_target = StackTarget.from_stack_name(stack)
-        try:
-            put, gone = stack_target.publish_site(festival)
-        finally:
-            stack_target.close()
-        url = stack_target.outputs.SiteUrl
+        with open_target(stack, db) as target:
+            assert isinstance(target, StackTarget)  # what open_target gives for a stack
+            put, gone = target.publish_site(festival)
+            url = target.outputs.SiteUrl
         removed = (f"; removed the calendars of {len(gone)} stage{'s' if len(gone) != 1 else ''}"
                    " that are gone" if gone else "")
         message(f"published the site of stack {stack} into its bucket"

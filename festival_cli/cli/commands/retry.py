@@ -9,6 +9,7 @@ same bytes as a new ingestion; its dead letter is deleted.
 
 from __future__ import annotations
 
+from contextlib import closing
 from typing import Annotated
 
 import typer
@@ -29,15 +30,12 @@ def command(
         "--timeout", metavar="SECONDS", min=1,
         help="How long to wait for the new ingestion.")] = UPLOAD_WAIT_SECONDS,
 ) -> None:
-    from festival_cli.targets.retry import retry_dead_letter
-    from festival_cli.targets.stack import StackTarget
+    from festival_cli.targets.stack import StackTarget  # boto3 only when retrying
 
-    target = StackTarget.from_stack_name(require_stack(stack))
-    fresh = retry_dead_letter(target.aws, target.name, target.outputs.DeadLetterQueueUrl,
-                              ingestion_id)
-    record = target._follow(fresh, ingestion_id, timeout)
+    with closing(StackTarget.from_stack_name(require_stack(stack))) as target:
+        record = target.retry(ingestion_id, timeout)
     if record.state != "succeeded":
         lines = "".join(f"\n  {line}" for line in [*record.errors, *record.superseded])
         raise IngestionFailed(f"the retry of {ingestion_id} ended {record.state} "
-                              f"(ingestion {fresh}){lines}")
-    answer(f"retried {ingestion_id} as ingestion {fresh}: {record.state}")
+                              f"(ingestion {record.id}){lines}")
+    answer(f"retried {ingestion_id} as ingestion {record.id}: {record.state}")
