@@ -43,8 +43,10 @@ THROTTLING = frozenset(
         "TransactionConflictException",
     }
 )
-# The bucket, object or version asked for does not exist (HEAD requests answer a bare 404).
-MISSING = frozenset({"404", "NotFound", "NoSuchBucket", "NoSuchKey", "NoSuchVersion"})
+# The bucket, object or version (HEAD requests answer a bare 404), or the table, asked for
+# does not exist.
+MISSING = frozenset({"404", "NotFound", "NoSuchBucket", "NoSuchKey", "NoSuchVersion",
+                     "ResourceNotFoundException"})
 DENIED = frozenset(
     {"403", "Forbidden", "AccessDenied", "AccessDeniedException", "UnauthorizedOperation"}
 )
@@ -78,7 +80,7 @@ def is_transient(exc: BaseException) -> bool:
 
 
 def is_missing(exc: BaseException) -> bool:
-    """The bucket, object, version or stack asked for does not exist."""
+    """The bucket, object, version, table or stack asked for does not exist."""
     code = error_code(exc)
     # CloudFormation has no code of its own for it: "ValidationError: Stack with id x does not
     # exist".

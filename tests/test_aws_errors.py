@@ -73,8 +73,9 @@ def test_not_transient(exc: Exception) -> None:
     assert not is_transient(exc)
 
 
-@pytest.mark.parametrize("code", ["404", "NotFound", "NoSuchBucket", "NoSuchKey", "NoSuchVersion"])
-def test_missing_s3_things(code: str) -> None:
+@pytest.mark.parametrize("code", ["404", "NotFound", "NoSuchBucket", "NoSuchKey", "NoSuchVersion",
+                                  "ResourceNotFoundException"])
+def test_missing_s3_things_and_tables(code: str) -> None:
     assert is_missing(answer(code, status=404))
 
 

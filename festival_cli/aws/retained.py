@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from festival_cli.aws_errors import is_missing
+from festival_cli.aws_errors import AWS_ERRORS, is_missing
 
 # The logical ids the template retains (tests/deploy/test_template.py checks the template).
 RETAINED = {
@@ -63,8 +63,8 @@ def delete_data(aws: Any, kept: list[Kept]) -> list[str]:
             dynamodb.update_table(TableName=resource.physical_id,
                                   DeletionProtectionEnabled=False)
             dynamodb.delete_table(TableName=resource.physical_id)
-        except Exception as exc:
-            if is_missing(exc) or "ResourceNotFound" in str(exc):
+        except AWS_ERRORS as exc:
+            if is_missing(exc):  # deleted already
                 continue
             raise
         done.append(f"deleted table {resource.physical_id} (DynamoDB keeps its backup 35 days)")
