@@ -281,8 +281,9 @@ class Pipeline:
         except NotFoundError:  # a revision removed every set: no site to build
             files = []
         put, gone = publish_files(self.s3, self.site_bucket, files)
-        current = self.store.get_ingestion(record.id) or record
-        self.store.save_ingestion(replace(current, published=True))
+        # `record` is final, read by _finish: nothing but `published` changes on it since
+        # (and saving updates its attributes, the notification marks kept).
+        self.store.save_ingestion(replace(record, published=True))
         return f"put {put}" + (f", removed {len(gone)}" if gone else "")
 
     def _notify(self, record: Ingestion) -> str:
