@@ -41,6 +41,7 @@ from festival_cli.core.errors import (
 )
 from festival_cli.core.ingest import ingest
 from festival_cli.core.records import Ingestion
+from festival_cli.core.s3_events import NotAnS3Event, ObjectCreated, parse_body
 from festival_cli.core.upload_contract import (
     MAX_FILE_BYTES,
     MAX_SETS_PER_FILE,
@@ -55,7 +56,7 @@ from festival_cli.core.upload_order import UploadOrder
 from festival_cli.publish.bucket import publish_files
 from festival_cli.publish.layout import stack_site
 from festival_cli.stores.dynamodb import DynamoStore
-from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body, upload_order
+from lambda_handler.events import upload_order
 from lambda_handler.notify import message_for
 from lambda_handler.notify_once import NotifyOnce
 from lambda_handler.reading import Unreadable, read_upload

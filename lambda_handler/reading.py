@@ -20,7 +20,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from festival_cli.aws_errors import AWS_ERRORS, DENIED, MISSING, error_code
-from lambda_handler.events import ObjectCreated
+from festival_cli.core.s3_events import ObjectCreated
 
 if TYPE_CHECKING:  # pragma: no cover - stubs (types-boto3) for mypy only
     from types_boto3_s3.client import S3Client

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
+from festival_cli.core.s3_events import NotAnS3Event, ObjectCreated, parse_body
 from festival_cli.core.upload_order import UploadOrder
-from lambda_handler.events import NotAnS3Event, ObjectCreated, parse_body
 
 
 def s3_record(key: str, name: str = "ObjectCreated:Put", **obj: Any) -> dict[str, Any]:

@@ -12,14 +12,12 @@ it as the original, and what newer uploads wrote meanwhile stays (newest upload 
 from __future__ import annotations
 
 import contextlib
-import json
 import uuid
-from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote_plus
 
 from festival_cli.aws_errors import AWS_ERRORS, translated
 from festival_cli.core.errors import NotFoundError, StackError
+from festival_cli.core.s3_events import NotAnS3Event, ObjectCreated, parse_body
 from festival_cli.core.upload_contract import (
     ORDER_METADATA,
     TOKEN_METADATA,
@@ -33,38 +31,13 @@ from festival_cli.core.upload_order import UploadOrder
 RECEIVE_ROUNDS = 20  # up to 200 dead letters looked at
 
 
-@dataclass(frozen=True)
-class DeadUpload:
-    """An upload named by a dead letter's S3 event."""
-
-    bucket: str
-    key: str
-    version: str | None
-    event_time: str | None = None
-    sequencer: str | None = None
-
-
-def objects_of(body: str) -> list[DeadUpload]:
-    """The upload of each ObjectCreated record of an S3 event body."""
+def objects_of(body: str) -> list[ObjectCreated]:
+    """The uploads a dead letter's S3 event names, read as the function reads them; [] for a
+    body that is not an S3 event (the function drops those, so none should be dead)."""
     try:
-        records = json.loads(body).get("Records") or []
-    except (ValueError, AttributeError):
+        return parse_body(body)
+    except NotAnS3Event:
         return []
-    found = []
-    for record in records:
-        try:
-            if not str(record["eventName"]).startswith("ObjectCreated:"):
-                continue
-            obj = record["s3"]["object"]
-            version = obj.get("versionId")
-            found.append(DeadUpload(
-                str(record["s3"]["bucket"]["name"]), unquote_plus(str(obj["key"])),
-                str(version) if version not in (None, "", "null") else None,
-                str(record["eventTime"]) if record.get("eventTime") else None,
-                str(obj["sequencer"]) if obj.get("sequencer") else None))
-        except (KeyError, TypeError, AttributeError):
-            continue
-    return found
 
 
 def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: str) -> str:
@@ -82,7 +55,7 @@ def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: 
             for message in messages:
                 seen.append(message["ReceiptHandle"])
                 for dead in objects_of(message.get("Body", "")):
-                    bucket, key, version = dead.bucket, dead.key, dead.version
+                    bucket, key, version = dead.bucket, dead.key, dead.version_id
                     head = _head(s3, bucket, key, version)
                     metadata = {k.lower(): v for k, v in (head.get("Metadata") or {}).items()}
                     token = metadata.get(TOKEN_METADATA) or (
@@ -111,7 +84,7 @@ def retry_dead_letter(aws: Any, stack: str, dead_letter_url: str, ingestion_id: 
                         f"of stack {stack} (festival status shows the ingestions)")
 
 
-def original_order(dead: DeadUpload, head: dict[str, Any]) -> str | None:
+def original_order(dead: ObjectCreated, head: dict[str, Any]) -> str | None:
     """The upload order the copy carries: the one the dead upload itself carried (it was a
     retry already), else its event's (eventTime or LastModified, key, sequencer)."""
     metadata = {k.lower(): v for k, v in (head.get("Metadata") or {}).items()}

@@ -10,8 +10,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+from festival_cli.core.s3_events import ObjectCreated
 from festival_cli.core.upload_contract import MAX_FILE_BYTES
-from lambda_handler.events import ObjectCreated
 from lambda_handler.handler import Pipeline, handler
 from lambda_handler.reading import read_upload
 from tests.aws.moto_world import RequestCounter, World

@@ -339,6 +339,18 @@ def test_retry_ingests_the_stored_version_again_and_clears_its_dead_letter(
         "festival: lineup.json ingested (2 added)"]
 
 
+def test_retry_passes_over_a_dead_letter_that_is_no_s3_event(
+    world: World, pipeline: Pipeline
+) -> None:
+    """Read as the function reads events (core/s3_events.py): a stray body is left alone."""
+    world.sqs.send_message(QueueUrl=world.dlq_url, MessageBody="not an event")
+    dead = dead_letter(world)
+    stack = target(world, FakeTime(during_sleep=lambda: run_function(world)))
+    assert stack.retry(dead, 60).state == "succeeded"
+    left = world.sqs.receive_message(QueueUrl=world.dlq_url, MaxNumberOfMessages=10)
+    assert [m["Body"] for m in left["Messages"]] == ["not an event"]
+
+
 def test_retry_of_an_id_not_in_the_dead_letter_queue_is_not_found(
     world: World, cli: Any
 ) -> None:
