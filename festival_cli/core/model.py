@@ -264,6 +264,15 @@ class Lineup:
         return sorted({p.origin for p in self.performances},
                       key=lambda o: (o[0] or "", o[0] is not None, o[1] or ""))
 
+    @classmethod
+    def named_by_origin(cls, performances: tuple[Performance, ...], *,
+                        merge: bool = False) -> Lineup:
+        """A lineup of stored sets, named with the festival and time zone they all share
+        (their one `origins()`), else with none."""
+        origins = cls(performances).origins()
+        festival, timezone = origins[0] if len(origins) == 1 else (None, None)
+        return cls(performances, festival=festival, timezone=timezone, merge=merge)
+
     def to_document(self) -> dict[str, object]:
         """Lineup format 1, re-importable as it is."""
         doc: dict[str, object] = {}

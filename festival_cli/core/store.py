@@ -225,9 +225,7 @@ class Store(ABC):
             partial = not all(q.whole_date for q in queries)
             found = {p.key: p for q in queries for p in self.query(q)}
         sets = tuple(sorted(found.values(), key=Performance.chronological))
-        origins = {p.origin for p in sets}
-        festival, timezone = origins.pop() if len(origins) == 1 else (None, None)
-        return Lineup(sets, festival=festival, timezone=timezone, merge=partial)
+        return Lineup.named_by_origin(sets, merge=partial)
 
     def ingestions(self, ingestion_id: str | None = None, limit: int = 10, *,
                    where: str = "") -> list[Ingestion]:
