@@ -270,21 +270,18 @@ class StackTarget:
         """The stack's alarms (named `<stack>-...` by the template) now in ALARM: name, what
         it means (its description), since when."""
         firing: list[tuple[str, str, str]] = []
-        token: dict[str, str] = {}
-        while True:
-            with self._failing("cloudwatch describe_alarms"):
-                page = self.aws.client("cloudwatch").describe_alarms(
-                    AlarmNamePrefix=f"{self.name}-", StateValue="ALARM", **token)
-            for alarm in page.get("MetricAlarms", []):
-                if alarm.get("StateValue") != "ALARM":  # moto ignores StateValue with a prefix
-                    continue
-                since = alarm.get("StateUpdatedTimestamp")
-                firing.append((alarm["AlarmName"], " ".join(
-                    str(alarm.get("AlarmDescription") or alarm.get("StateReason", "")).split()),
-                    since.isoformat(timespec="seconds") if since is not None else "?"))
-            if not page.get("NextToken"):
-                return firing
-            token = {"NextToken": page["NextToken"]}
+        pages = self.aws.client("cloudwatch").get_paginator("describe_alarms").paginate(
+            AlarmNamePrefix=f"{self.name}-", StateValue="ALARM")
+        with self._failing("cloudwatch describe_alarms"):  # each page is read as it is iterated
+            for page in pages:
+                for alarm in page.get("MetricAlarms", []):
+                    if alarm.get("StateValue") != "ALARM":  # moto ignores StateValue with a prefix
+                        continue
+                    since = alarm.get("StateUpdatedTimestamp")
+                    firing.append((alarm["AlarmName"], " ".join(
+                        str(alarm.get("AlarmDescription") or alarm.get("StateReason", "")).split()),
+                        since.isoformat(timespec="seconds") if since is not None else "?"))
+        return firing
 
     def _depth(self, queue_url: str, *, in_flight: bool) -> int:
         """Messages waiting (and, for the main queue, being processed) in a queue."""
@@ -299,16 +296,13 @@ class StackTarget:
     def pending_subscriptions(self) -> list[str]:
         """Endpoints of the topic's subscriptions that still await their confirmation."""
         pending: list[str] = []
-        token: dict[str, str] = {}
-        while True:
-            with self._failing("sns list_subscriptions_by_topic"):
-                page = self.aws.client("sns").list_subscriptions_by_topic(
-                    TopicArn=self.outputs.TopicArn, **token)
-            pending += [s.get("Endpoint", "?") for s in page.get("Subscriptions", [])
-                        if s.get("SubscriptionArn") == PENDING_CONFIRMATION]
-            if not page.get("NextToken"):
-                return pending
-            token = {"NextToken": page["NextToken"]}
+        pages = self.aws.client("sns").get_paginator("list_subscriptions_by_topic").paginate(
+            TopicArn=self.outputs.TopicArn)
+        with self._failing("sns list_subscriptions_by_topic"):
+            for page in pages:
+                pending += [s.get("Endpoint", "?") for s in page.get("Subscriptions", [])
+                            if s.get("SubscriptionArn") == PENDING_CONFIRMATION]
+        return pending
 
     def _failing(self, call: str) -> AbstractContextManager[None]:
         """A failed AWS call as the StackError `festival status` shows."""

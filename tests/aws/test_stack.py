@@ -298,6 +298,32 @@ def test_status_shows_the_stacks_firing_alarms_only(world: World) -> None:
         ("festival-test-queue-age", "An upload event has waited 15 minutes.")]
 
 
+def test_firing_alarms_are_read_from_every_page_and_a_failed_page_is_a_stack_error(
+    world: World,
+) -> None:
+    from datetime import UTC, datetime
+
+    stack = target(world)
+    asked = {"AlarmNamePrefix": "festival-test-", "StateValue": "ALARM"}
+    since = datetime(2026, 11, 28, 6, 0, tzinfo=UTC)
+
+    def alarm(name: str) -> dict[str, Any]:
+        return {"AlarmName": name, "StateValue": "ALARM", "AlarmDescription": name,
+                "StateUpdatedTimestamp": since}
+
+    with Stubber(stack.aws.client("cloudwatch")) as stub:
+        stub.add_response("describe_alarms", {"MetricAlarms": [alarm("festival-test-a")],
+                                              "NextToken": "p2"}, asked)
+        stub.add_response("describe_alarms", {"MetricAlarms": [alarm("festival-test-b")]},
+                          {**asked, "NextToken": "p2"})
+        assert [name for name, _, _ in stack.alarms_firing()] == [
+            "festival-test-a", "festival-test-b"]
+        stub.add_response("describe_alarms", {"MetricAlarms": [], "NextToken": "p2"}, asked)
+        stub.add_client_error("describe_alarms", "Throttling", http_status_code=400)
+        with pytest.raises(StackError, match="cloudwatch describe_alarms failed"):
+            stack.alarms_firing()
+
+
 def test_status_shows_no_alarm_when_none_fires(world: World) -> None:
     _alarm("festival-test-queue-age", "OK")
     assert target(world).status().alarms_firing == []
