@@ -8,7 +8,8 @@ from typing import Any, cast
 import pytest
 
 from festival_cli.stores.dynamodb import DynamoStore
-from festival_cli.stores.dynamodb_items import from_item, to_item
+from festival_cli.stores.dynamodb_items import from_item, key_of, to_item
+from festival_cli.stores.dynamodb_schema import PERFORMANCES_DEFINITION
 from tests.factories import perf
 
 
@@ -28,6 +29,12 @@ def test_an_item_carries_the_key_and_every_index_attribute() -> None:
         "Performer": "Aurora Fields", "DateStartTime": "2026-07-10#18:00", "Stage": "Main",
         "Date": "2026-07-10", "StartTime": "18:00", "EndTime": "19:15",
     }
+
+
+def test_a_key_is_the_items_attributes_of_the_tables_key_schema() -> None:
+    key = key_of(perf())
+    assert list(key) == [k["AttributeName"] for k in PERFORMANCES_DEFINITION["KeySchema"]]
+    assert key.items() <= to_item(perf()).items()
 
 
 def test_backoff_bounds_grow_exponentially_with_full_jitter() -> None:

@@ -11,7 +11,7 @@ from festival_cli.aws_errors import AWS_ERRORS, store_errors
 from festival_cli.core.errors import TransientStoreError
 from festival_cli.core.model import Performance
 from festival_cli.stores import dynamodb_manifest as manifests
-from festival_cli.stores.dynamodb_items import from_item
+from festival_cli.stores.dynamodb_items import from_item, key_item
 from festival_cli.stores.dynamodb_manifest import INDEX_WAIT_SECONDS, Key, Manifest, set_hash
 
 log = logging.getLogger(__name__)
@@ -152,8 +152,7 @@ class DateManifests:
         """A revision died inside a journaled window: read those keys from the table itself
         (strongly consistent) and account for what they now hold."""
         actual: dict[Key, int] = {}
-        keys = [{"Performer": {"S": key[0]}, "DateStartTime": {"S": key[1]}}
-                for key, _ in manifest.pending]
+        keys = [key_item(key) for key, _ in manifest.pending]
         request: dict[str, Any] = {self.table: {"Keys": keys, "ConsistentRead": True}}
         attempts = 0
         while request and attempts < 10:

@@ -40,6 +40,7 @@ from festival_cli.core.model import (
 )
 from festival_cli.core.plan import IdentifiedSet
 from festival_cli.core.records import Ingestion
+from festival_cli.core.schema import TABLE
 from festival_cli.stores.dynamodb_schema import (
     ATTR_INGESTION_ID,
     ATTR_KIND,
@@ -123,8 +124,14 @@ def from_item(item: Item) -> Performance:
     )
 
 
+def key_item(key: tuple[str, str]) -> Item:
+    """The table key of a set's `Performance.key` (performer, `date#start`), named as
+    core.schema.TABLE declares it."""
+    return {TABLE.partition: {"S": key[0]}, TABLE.sort: {"S": key[1]}}
+
+
 def key_of(p: Performance) -> Item:
-    return {ATTR_PERFORMER: {"S": p.performer}, ATTR_SORT_KEY: {"S": p.sort_key}}
+    return key_item(p.key)
 
 
 # -- an ingestion record ------------------------------------------------------------------------
