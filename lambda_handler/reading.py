@@ -1,11 +1,12 @@
 """Reading an uploaded object version: its size first, then at most the limit of its body.
 
-- The size comes from the event (`s3.object.size`, which S3 always sends) or, when an event
-  lacks it, from a HeadObject. An object over `MAX_FILE_BYTES` is never read: a HeadObject
-  gives its metadata (the upload token, so its record gets the id `festival upload` follows),
-  and it is rejected as too large.
+- The size comes from the event (`s3.object.size`, which S3 always sends). An object the event
+  says is over `MAX_FILE_BYTES` is never read: a HeadObject gives its metadata (the upload
+  token, so its record gets the id `festival upload` follows), and it is rejected as too large.
 - The body is read with a bound (`limit + 1` bytes): whatever an object turns out to hold, the
-  function never keeps more than the limit of it in memory.
+  function never keeps more than the limit of it in memory. So an event without a size needs
+  no HeadObject first: the bounded GetObject alone tells (one byte over the limit: too large,
+  rejected with the GetObject's metadata and ContentLength).
 - The version is the event's: in the versioned bucket an upload deleted (or overwritten) before
   it was ingested is still readable and is ingested as it was uploaded. A version that is gone
   for good, or that S3 refuses to show (403: S3 answers so to a reader without ListBucket
@@ -56,8 +57,7 @@ class Upload:
 def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
     """The object version of `obj`, its body read only when it is at most `limit` bytes."""
     version = {"VersionId": obj.version_id} if obj.version_id else {}
-    size = obj.size
-    if size is None or size > limit:
+    if obj.size is not None and obj.size > limit:  # without a size, the bounded read tells
         head = _call(s3.head_object, obj, Bucket=obj.bucket, Key=obj.key, **version)
         size = int(head.get("ContentLength", 0))
         if size > limit:
@@ -72,7 +72,7 @@ def read_upload(s3: S3Client, obj: ObjectCreated, limit: int) -> Upload:
                          permanent=False) from None
     finally:
         body.close()
-    if len(data) > limit:  # the object is larger than its event said
+    if len(data) > limit:  # larger than its event said, or an event without a size
         return Upload(size=max(len(data), int(response.get("ContentLength", 0))),
                       metadata=_metadata(response), last_modified=response.get("LastModified"))
     return Upload(size=len(data), metadata=_metadata(response), data=data,

@@ -10,6 +10,8 @@ import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from festival_cli.core.s3_events import ObjectCreated
 from festival_cli.core.upload_contract import MAX_FILE_BYTES
 from lambda_handler.handler import Pipeline, handler
@@ -89,27 +91,43 @@ class LyingS3:
         return {"Body": self.body, "Metadata": {}, "ContentLength": 10**12}
 
     def head_object(self, **_: Any) -> dict[str, Any]:
-        raise AssertionError("the event gave a size within the limit: no HeadObject")
+        raise AssertionError("a size within the limit, or none: the bounded GetObject alone")
 
 
-def test_a_read_never_holds_more_than_the_limit() -> None:
+@pytest.mark.parametrize("event_size", [100, None])
+def test_a_read_never_holds_more_than_the_limit(event_size: int | None) -> None:
     s3 = LyingS3()
     obj = ObjectCreated(bucket="b", key="uploads/x.json", event_name="ObjectCreated:Put",
-                        size=100)
+                        size=event_size)
     upload, peak = peak_of(lambda: read_upload(s3, obj, MAX_FILE_BYTES))
     assert upload.data is None and upload.size > MAX_FILE_BYTES
     assert s3.body.taken == MAX_FILE_BYTES + 1
     assert peak < MAX_FILE_BYTES + 2 * MiB, f"held {peak:,} bytes"
 
 
-def test_an_event_without_a_size_asks_s3_for_it_first(world: World) -> None:
+def test_an_event_without_a_size_is_read_by_the_bounded_get_alone(world: World) -> None:
     world.put("uploads/x.json", LINEUP)
     obj = ObjectCreated(bucket=world.bucket, key="uploads/x.json",
                         event_name="ObjectCreated:Put", size=None)
     calls = RequestCounter(world.s3)
     upload = read_upload(world.s3, obj, MAX_FILE_BYTES)
     assert (upload.data, upload.size) == (LINEUP, len(LINEUP))
-    assert (calls.calls["HeadObject"], calls.calls["GetObject"]) == (1, 1)
+    assert (calls.calls["HeadObject"], calls.calls["GetObject"]) == (0, 1)
+
+
+def test_a_large_upload_whose_event_has_no_size_is_rejected_with_its_metadata(
+    world: World,
+) -> None:
+    from festival_cli.core.upload_contract import TOKEN_METADATA, upload_metadata
+
+    world.put("uploads/big.json", just_over_the_limit(), upload_metadata("tok", merge=False))
+    obj = ObjectCreated(bucket=world.bucket, key="uploads/big.json",
+                        event_name="ObjectCreated:Put", size=None)
+    calls = RequestCounter(world.s3)
+    upload = read_upload(world.s3, obj, MAX_FILE_BYTES)
+    assert (upload.data, upload.size) == (None, MAX_FILE_BYTES + 1)
+    assert upload.metadata[TOKEN_METADATA] == "tok"
+    assert (calls.calls["HeadObject"], calls.calls["GetObject"]) == (0, 1)
 
 
 def test_a_file_within_the_limit_is_read_once(world: World, pipeline: Pipeline) -> None:
