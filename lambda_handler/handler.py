@@ -10,8 +10,8 @@ Entry point `lambda_handler.handler.handler(event, context)`, wired with
   queue, about 35 minutes after the upload.
 - An invalid or too large file, or an object version that cannot be read (gone for good,
   refused), is permanent: recorded, notified, not retried. The event's size is checked before
-  the body is read, and the body is read with a bound (lambda_handler/reading.py). A body that is not an
-  S3 event is logged and dropped (it never will be).
+  the body is read, and the body is read with a bound (lambda_handler/reading.py). A body that
+  is not an S3 event is logged and dropped (it never will be).
 - A duplicate delivery (same object version, same ingestion id) changes nothing and notifies
   once: the record says whether the notification went out (claimed, then marked after publish).
 - An ingestion that changed the lineup publishes the site (festival_cli.publish; every festival
