@@ -38,6 +38,18 @@ def test_an_unchanged_set_stored_without_identity_is_written_once_to_get_one() -
     assert (plan.changed, plan.writes, plan.backfilled, plan.fresh_count) == (False, True, (A,), 1)
 
 
+def test_a_merge_relisting_a_set_rewrites_it_with_its_identity_and_the_new_upload() -> None:
+    stored = replace(identified(A), sequence=3, festival="F", timezone="Europe/London",
+                     upload="older merge")
+    listed = replace(A, festival="F", timezone="Europe/London", upload="newer merge")
+    plan = compute_plan([listed], [stored], merge=True)
+    (written,) = plan.backfilled
+    assert type(written) is Performance and written == A
+    assert (written.guid, written.set_id, written.sequence, written.cancelled, written.festival,
+            written.timezone, written.upload) == (stored.guid, stored.set_id, 3, False, "F",
+                                                  "Europe/London", "newer merge")
+
+
 def test_a_changed_set_is_one_update_writing_the_new_version() -> None:
     new = perf("A", start="18:00", end="19:30")
     plan = compute_plan([new], [A])

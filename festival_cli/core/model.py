@@ -196,9 +196,10 @@ class Performance:
 # 100,000 records, and reading them back, builds one per record (measured, CPU, best of 5:
 # 159 -> 39 ms per 100,000 sets).
 # Its rule: only where many sets are built from values that are already valid (the validator's
-# accepted records, a store's rows), always with all thirteen fields in order. The result is a
-# Performance like any other (same class, equality, hash, immutability), as a test checks; a
-# class may take another's `__class__` only when they have the same slots, which these do.
+# accepted records, a store's rows, a merge's stamped and backfilled sets), always with all
+# thirteen fields in order. The result is a Performance like any other (same class, equality,
+# hash, immutability), as a test checks; a class may take another's `__class__` only when they
+# have the same slots, which these do.
 
 
 class _Unfrozen:
