@@ -14,6 +14,7 @@ from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
+from festival_cli.stores import sqlite_files
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.stores.sqlite_schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION
 from tests.factories import big_lineup, document, lineup, perf, record
@@ -125,6 +126,44 @@ def test_a_new_file_gets_the_schema_version_and_wal(db_path: Path) -> None:
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE == 16384
+
+
+def journal(path: Path) -> str:
+    """The store's journal mode, as a new connection finds it."""
+    with sqlite3.connect(path) as db:
+        return str(db.execute("PRAGMA journal_mode").fetchone()[0])
+
+
+def test_a_new_store_takes_its_first_write_straight_into_the_file_then_turns_to_wal(
+        db_path: Path) -> None:
+    # The first upload's pages go into the file once (a rollback journal), not into a WAL and
+    # again at its checkpoint: sqlite_files.first_write_done.
+    store = SqliteStore(db_path)
+    during: list[tuple[bool, bool]] = []
+    wal, rollback = Path(f"{db_path}-wal"), Path(f"{db_path}-journal")
+    store.apply_lineup(lineup(perf("A")),
+                       then=lambda plan: during.append((wal.exists(), rollback.exists())))
+    assert during == [(False, True)]
+    assert journal(db_path) == "wal"
+    store.apply_lineup(lineup(perf("B")), merge=True,
+                       then=lambda plan: during.append((wal.exists(), rollback.exists())))
+    assert during[1] == (True, False)
+    store.close()
+    assert [p.performer for p in SqliteStore(db_path, write=False).stored_on(
+        ["2026-07-10"])] == ["A", "B"]
+
+
+def test_a_new_store_that_cannot_turn_to_wal_at_once_does_when_it_can(db_path: Path) -> None:
+    store = SqliteStore(db_path)
+    reader = sqlite3.connect(db_path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM performances").fetchone()  # a read lock held
+    assert not sqlite_files.first_write_done(store._db, 5.0)  # busy: it waits, never fails
+    assert journal(db_path) == "delete"
+    reader.rollback()
+    store.apply_lineup(lineup(perf("A")))  # the first commit turns it
+    assert journal(db_path) == "wal"
+    store.close()
 
 
 def test_a_version_1_store_is_upgraded_and_its_sets_get_identities(db_path: Path) -> None:

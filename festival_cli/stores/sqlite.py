@@ -75,6 +75,7 @@ class SqliteStore(Store):
         self._timeout = timeout
         self._in_revision = False
         self._wrote = False  # committed anything since it was opened
+        self._wal_pending = False  # a new store, still in its first-write journal
         if write:
             self._db, self._created = sqlite_files.open_for_writing(Path(path), timeout)
         else:
@@ -84,6 +85,9 @@ class SqliteStore(Store):
                 version = sqlite_files.prepare(self._db, self.path, write=write)
             if version != SCHEMA_VERSION and write:
                 self._migrate()
+            # A store just created keeps a rollback journal until its first commit
+            # (sqlite_files.first_write_done says why).
+            self._wal_pending = write and not sqlite_files.is_wal(self._db)
         except BaseException:
             self.close_discarding_if_unused()
             raise
@@ -259,6 +263,8 @@ class SqliteStore(Store):
                 interrupts.release()
                 raise
             self._wrote = True
+            if self._wal_pending:
+                self._wal_pending = not sqlite_files.first_write_done(self._db, self._timeout)
         except BaseException:  # the body or the commit failed: nothing of it stays
             if self._db.in_transaction:
                 with contextlib.suppress(sqlite3.Error):
@@ -365,6 +371,8 @@ class SqliteStore(Store):
         return [Ingestion.from_dict(json.loads(record)) for (record,) in rows]
 
     def close(self) -> None:
+        if self._wal_pending:  # a new store nothing was written to
+            self._wal_pending = not sqlite_files.first_write_done(self._db, self._timeout)
         self._db.close()
 
     def close_discarding_if_unused(self) -> None:

@@ -105,6 +105,10 @@ def prepare(db: sqlite3.Connection, path: str, *, write: bool) -> int:
         raise missing(path)  # an empty file: no store yet
     if version == 0:
         _create_schema(db, path)
+        if write:  # a rollback journal until the first commit: see first_write_done below
+            db.execute("PRAGMA synchronous=FULL")
+            tune(db)
+            return SCHEMA_VERSION
     elif db.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
         raise StoreError(
             f"{path}: not a festival local store (another program's SQLite database); "
@@ -116,13 +120,48 @@ def prepare(db: sqlite3.Connection, path: str, *, write: bool) -> int:
             f"version {SCHEMA_VERSION}; upgrade festival or use another --db"
         )
     if write:
-        # WAL: readers never block the writer and a commit is one append. With
-        # synchronous=NORMAL a power cut may lose the last commits but never corrupts it.
-        db.execute("PRAGMA journal_mode=WAL")
-    db.execute("PRAGMA synchronous=NORMAL")
+        use_wal(db)
+    tune(db)
+    return version
+
+
+def tune(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA cache_size=-65536")  # 64 MiB: index builds sort in memory
     db.execute("PRAGMA temp_store=MEMORY")
-    return version or SCHEMA_VERSION
+
+
+def use_wal(db: sqlite3.Connection) -> None:
+    """WAL: readers never block the writer and a commit is one append. With
+    synchronous=NORMAL a power cut may lose the last commits but never corrupts it."""
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=NORMAL")
+
+
+# -- a new store's first write: a rollback journal, then WAL -----------------------------------
+# What it buys: a store this process has just created keeps SQLite's rollback journal (with
+# synchronous=FULL) until its first commit, and only then turns to WAL. A first upload writes
+# every page of the new file once, straight into it (a new file's pages are not journaled),
+# instead of once into the WAL and again when the WAL is checkpointed: 100,000 sets into a new
+# store, commit + close 109 -> 45 ms (medians of 3). Its rule: only a store created by this
+# connection (nobody else has kept anything in it yet); committed is as safe either way (a
+# rollback journal with FULL sync is SQLite's classic atomic commit). When it cannot turn to
+# WAL at once (another connection has the file open), the next writer that opens it does.
+def is_wal(db: sqlite3.Connection) -> bool:
+    return bool(db.execute("PRAGMA journal_mode").fetchone()[0] == "wal")
+
+
+def first_write_done(db: sqlite3.Connection, timeout: float) -> bool:
+    """Turn a new store to WAL after its first commit; False when it must wait (busy)."""
+    db.execute("PRAGMA busy_timeout = 0")
+    try:
+        if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
+            return False
+        db.execute("PRAGMA synchronous=NORMAL")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        db.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
 
 
 def tables(db: sqlite3.Connection) -> list[str]:
