@@ -252,7 +252,7 @@ def test_local_target_opens_the_default_path(tmp_path: Path,
 def test_the_same_bytes_again_are_not_validated_again(
         cli: Cli, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cli("upload", "--db", db_path, overlapping(tmp_path))
-    monkeypatch.setattr("festival_cli.core.ingest.check_lineup",
+    monkeypatch.setattr("festival_cli.core.ingest.checked_lineup",
                         lambda *a, **k: pytest.fail("validated again"))
     result = cli("upload", "--db", db_path, overlapping(tmp_path))
     assert result.exit_code == 0

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from festival_cli.core import lineup_quick
-from festival_cli.core.lineup import Report, check_lineup
+from festival_cli.core.lineup import Report, check_lineup, checked_lineup
 from tests.factories import big_lineup
 
 # The first values of each pool are valid and usual; the rest are valid but need the full check
@@ -147,3 +147,21 @@ def test_anything_unusual_is_left_to_the_full_check(change: Any, accepted: bool)
     assert text != usual().decode()
     quick = lineup_quick.quick_accept(text, plain_text=False, shown=20)
     assert (quick is not None) == accepted
+
+
+@pytest.mark.parametrize(("strict", "at_once"), [(False, False), (True, True)])
+def test_an_accepted_file_s_warnings_are_found_when_its_report_is_asked_for(
+        monkeypatch: pytest.MonkeyPatch, strict: bool, at_once: bool) -> None:
+    # An upload finds them while the store writes (core/overlap.py); with --strict they are
+    # errors, so they are found before anything is written.
+    sweeps: list[int] = []
+    real = lineup_quick.warnings_for
+    monkeypatch.setattr(lineup_quick, "warnings_for",
+                        lambda *a, **k: (sweeps.append(1), real(*a, **k))[1])
+    checked = checked_lineup(usual(), "l.json", strict=strict, shown=20)  # it has warnings
+    assert len(sweeps) == at_once
+    assert (checked.lineup is None) == strict  # refused for them only when strict
+    report = checked.report()
+    assert report.warning_total + (len(report.errors) if strict else 0) > 0
+    assert checked.report() is report and len(sweeps) == 1  # found once
+    assert report == check_lineup(usual(), "l.json", strict=strict, shown=20)

@@ -82,13 +82,13 @@ def test_a_memo_does_not_outlive_the_code_that_wrote_it(tmp_path: Path,
     from festival_cli.targets.local import LocalTarget
 
     validated: list[str] = []
-    real = ingest_module.check_lineup
+    real = ingest_module.checked_lineup
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         validated.append("once more")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(ingest_module, "check_lineup", counting)
+    monkeypatch.setattr(ingest_module, "checked_lineup", counting)
     target = LocalTarget.open(tmp_path / "f.db", write=True)
     try:
         target.upload(DATA, "l.json")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -15,7 +16,7 @@ from festival_cli.core.ingest import ingest
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores import sqlite_files
-from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.stores.sqlite import BULK_LOAD_MIN, SqliteStore
 from festival_cli.stores.sqlite_schema import APPLICATION_ID, PAGE_SIZE, SCHEMA_VERSION
 from tests.factories import big_lineup, document, lineup, perf, record
 
@@ -164,6 +165,17 @@ def test_a_new_store_that_cannot_turn_to_wal_at_once_does_when_it_can(db_path: P
     store.apply_lineup(lineup(perf("A")))  # the first commit turns it
     assert journal(db_path) == "wal"
     store.close()
+
+
+def test_loading_an_empty_store_runs_the_caller_s_work_beside_the_index_builds(
+        sqlite_store: SqliteStore) -> None:
+    # core/overlap.py: SQLite builds the indexes with the GIL released, so the warnings and the
+    # change list (ingest's `meanwhile`) are found on a second core meanwhile.
+    threads: list[bool] = []
+    sqlite_store.apply_lineup(lineup(*big_lineup(BULK_LOAD_MIN)), meanwhile=lambda plan:
+                              threads.append(threading.current_thread() is threading.main_thread()))
+    assert threads == [False]
+    assert len(sqlite_store.stored_on(["2026-07-10", "2026-07-11", "2026-07-12"])) == BULK_LOAD_MIN
 
 
 def test_a_version_1_store_is_upgraded_and_its_sets_get_identities(db_path: Path) -> None:

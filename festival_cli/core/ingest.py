@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from festival_cli.core.errors import FestivalError, LineupError, TransientStoreError
 from festival_cli.core.interrupts import pause
-from festival_cli.core.lineup import Report, check_lineup
+from festival_cli.core.lineup import Checked, Report, checked_lineup
 from festival_cli.core.model import Performance, origin_change
 from festival_cli.core.plan import Plan
 from festival_cli.core.records import Ingestion, new_ingestion_id
@@ -76,36 +76,41 @@ def ingest(
     # Otherwise created, or pending: an earlier attempt died midway; applying again is safe.
 
     too_large = file_size_problems(len(data) if size is None else size, max_bytes)
-    report = Report(source, None, errors=too_large) if too_large else check_lineup(
-        data, source, strict=strict, shown=PROBLEMS_CAP)
-    counts = {"performances": report.count}
-    warnings = [p.describe(source) for p in report.warnings[:PROBLEMS_CAP]]
-    totals = {"warnings": report.warning_total}
-    errors = report.errors or size_problems(report.count, max_sets)
-    if errors:
+    checked = Checked.of(Report(source, None, errors=too_large)) if too_large else \
+        checked_lineup(data, source, strict=strict, shown=PROBLEMS_CAP)
+    counts = {"performances": checked.count}
+    errors = checked.errors or size_problems(checked.count, max_sets)
+    if errors or checked.lineup is None:
+        report = checked.report()
         rejected = record.finish(
             "rejected",
             counts=counts,
             errors=[p.describe(source) for p in errors[:PROBLEMS_CAP]],
-            warnings=warnings,
-            totals={**totals, "errors": len(errors)},
+            warnings=_warnings(report),
+            totals={"warnings": report.warning_total, "errors": len(errors)},
         )
         store.save_ingestion(rejected)
         raise LineupError(source, errors)
-    lineup = report.accepted()
+    lineup = checked.lineup
     if lineup.merge and not merge:  # the file says it is not the whole of its dates
         merge, record = True, replace(record, merge=True)
     pause("validated")
     finished: list[Outcome] = []
+    changes: list[list[str]] = []
+
+    def meanwhile(plan: Plan) -> None:  # while the store writes: the warnings, the changes
+        checked.report()
+        changes.append(describe_changes(plan, cap=CHANGES_CAP))
 
     def record_with_the_sets(plan: Plan) -> None:  # inside the revision, before its commit
+        report = checked.report()
         superseded = {"superseded": plan.superseded_sets} if plan.superseded else {}
         done = record.finish(
             "superseded" if _all_superseded(plan, report.count) else "succeeded",
             counts=counts | plan.counts() | superseded,
-            warnings=warnings,
-            changes=describe_changes(plan, cap=CHANGES_CAP),
-            totals={**totals, "changes": plan.change_count(),
+            warnings=_warnings(report),
+            changes=changes[0] if changes else describe_changes(plan, cap=CHANGES_CAP),
+            totals={"warnings": report.warning_total, "changes": plan.change_count(),
                     **({"superseded": len(plan.superseded)} if plan.superseded else {})},
             festival=lineup.festival,
             timezone=lineup.timezone,
@@ -121,12 +126,17 @@ def ingest(
     mark = Mark(order or UploadOrder.now(source), record.id)
     try:
         store.apply_lineup(lineup, merge=merge, progress=progress, then=record_with_the_sets,
-                           mark=mark)
+                           mark=mark, meanwhile=meanwhile)
     except Exception as exc:
         if ingestion_id is not None:
             _record_failure(store, record, counts, exc)
         raise  # locally the store is as it was: the error itself is the report
     return finished[0]
+
+
+def _warnings(report: Report) -> list[str]:
+    """The warnings a record keeps: the first PROBLEMS_CAP, written out."""
+    return [p.describe(report.source) for p in report.warnings[:PROBLEMS_CAP]]
 
 
 def _all_superseded(plan: Plan, count: int) -> bool:

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 from festival_cli.core import lineup_quick
@@ -101,29 +102,76 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
     the first `shown` errors and warnings are located: a file whose stages clash everywhere
     checks as fast as a clean one.
     """
+    return checked_lineup(data, source, strict=strict, positions=positions,
+                          shown=shown).report()
+
+
+@dataclass
+class Checked:
+    """A lineup file checked for what decides whether it is accepted: its `lineup` (None when
+    refused) and its `errors` now; the whole `Report`, warnings found and located, from
+    `report()`. The warnings never refuse a file (but with `strict`, when they are found at
+    once), so an upload can find them while the store writes the sets (core/ingest.py)."""
+
+    lineup: Lineup | None
+    errors: list[Problem]
+    _finish: Callable[[], Report]
+    _report: Report | None = None
+
+    @classmethod
+    def of(cls, report: Report) -> Checked:
+        return cls(report.lineup, report.errors, lambda: report, report)
+
+    def report(self) -> Report:
+        if self._report is None:
+            self._report = self._finish()
+        return self._report
+
+    @property
+    def count(self) -> int:
+        """How many performances the file holds (as records, valid or not)."""
+        return len(self.lineup.performances) if self.lineup is not None else self.report().count
+
+
+def checked_lineup(data: bytes, source: str, *, strict: bool = False,
+                   positions: bool = True, shown: int | None = None) -> Checked:
+    """`check_lineup`, its warnings left to find until the report is asked for: see Checked."""
     text, problem = _decode(data)
     if problem is not None:
-        return Report(source, None, [problem])
+        return Checked.of(Report(source, None, [problem]))
     plain_text = _plain_text(text)
-    lineup: Lineup | None
     with no_cyclic_gc():  # millions of small objects, no cycles: core/cyclic_gc.py
         quick = lineup_quick.quick_accept(text, plain_text=plain_text,
                                           shown=None if strict else shown)
     if quick is not None:  # the usual valid file (core/lineup_quick.py)
-        lineup, warnings, warning_counts = quick
-        errors: list[Problem] = []
-        anchors: dict[int, Anchor] = {}
-        records = valid_records = len(lineup.performances)
-    else:
-        with no_cyclic_gc():
-            doc, problem = _parse(text)
-            if problem is not None:
-                return Report(source, None, [problem])
-            checker = _Checker(None if strict else shown, plain_text=plain_text)
-            lineup = checker.check_document(doc)
-        errors, warnings, anchors = checker.errors, checker.warnings, checker.anchors
-        warning_counts = checker.warning_counts
-        records, valid_records = checker.records, checker.valid_records
+        lineup, sweep = quick
+
+        def finish() -> Report:
+            warnings, counts = sweep()
+            records = len(lineup.performances)
+            return _reported(source, lineup, [], warnings, counts, {}, text, strict=strict,
+                             positions=positions, shown=shown, records=records,
+                             valid_records=records)
+
+        checked = Checked(lineup, [], finish)
+        return Checked.of(checked.report()) if strict else checked
+    with no_cyclic_gc():
+        doc, problem = _parse(text)
+        if problem is not None:
+            return Checked.of(Report(source, None, [problem]))
+        checker = _Checker(None if strict else shown, plain_text=plain_text)
+        judged = checker.check_document(doc)
+    return Checked.of(_reported(
+        source, judged, checker.errors, checker.warnings, checker.warning_counts,
+        checker.anchors, text, strict=strict, positions=positions, shown=shown,
+        records=checker.records, valid_records=checker.valid_records))
+
+
+def _reported(source: str, lineup: Lineup | None, errors: list[Problem],
+              warnings: list[Problem], warning_counts: dict[str, int] | None,
+              anchors: dict[int, Anchor], text: str, *, strict: bool, positions: bool,
+              shown: int | None, records: int, valid_records: int) -> Report:
+    """The report of a check: with `strict`, warnings made errors; the problems shown located."""
     counts: dict[str, int] | None = warning_counts
     if strict and warnings:
         errors = errors + [replace(w, severity="error") for w in warnings]
@@ -143,7 +191,6 @@ def check_lineup(data: bytes, source: str, *, strict: bool = False,
         records=records,
         valid_records=valid_records,
     )
-
 
 
 def _located(

@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections.abc import Callable
+from functools import partial
 from operator import itemgetter
 from typing import Any
 
@@ -33,12 +35,16 @@ from festival_cli.core.lineup_checker import _Checker
 from festival_cli.core.model import MINUTES_PER_DAY, Lineup, Performance, new_performance
 from festival_cli.core.problems import Problem
 
-Accepted = tuple[Lineup, list[Problem], dict[str, int]]
+# The warnings of an accepted file, found when asked for: its first `shown` warnings and every
+# warning's count by rule (core/checks.py). They never decide whether a file is accepted, so an
+# upload may find them while the store writes the sets (core/lineup.py `Checked`).
+Sweep = Callable[[], tuple[list[Problem], dict[str, int]]]
+Accepted = tuple[Lineup, Sweep]
 
 
 def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted | None:
-    """The lineup of `text`, its first `shown` warnings and every warning's count by rule, when
-    the file is valid in the usual form; None to let the full check judge it."""
+    """The lineup of `text` and the sweep that finds its warnings, when the file is valid in
+    the usual form; None to let the full check judge it."""
     if '\\"' in text:  # an escaped quote: the quotes no longer count the strings (below)
         return None
     try:
@@ -67,9 +73,8 @@ def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted 
     if found is None:
         return None
     performances, timed = found
-    warnings, counts = warnings_for(timed, prefix, limit=shown)
-    return Lineup(tuple(performances), festival=festival, timezone=timezone, merge=merge), \
-        warnings, counts
+    return (Lineup(tuple(performances), festival=festival, timezone=timezone, merge=merge),
+            partial(warnings_for, timed, prefix, limit=shown))
 
 
 def _top(doc: dict[str, Any]) -> tuple[str | None, str | None, bool, Any, int] | None:

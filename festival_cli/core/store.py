@@ -18,12 +18,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from functools import partial
 from itertools import chain
 from typing import TYPE_CHECKING
 
 from festival_cli.core.errors import NotFoundError
 from festival_cli.core.interrupts import pause
 from festival_cli.core.model import Lineup, Performance, festival_clock
+from festival_cli.core.overlap import Meanwhile
 from festival_cli.core.plan import Plan, compute_plan, new_guid_prefix
 from festival_cli.core.query import KeyRead, Query
 from festival_cli.core.records import Ingestion
@@ -45,8 +47,11 @@ class Store(ABC):
         """Every stored set in one key range of the table or one index (a Query, never a scan)."""
 
     @abstractmethod
-    def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
-        """Write `plan.identified_puts()` and delete `plan.deletes`, all or (SQLite) nothing."""
+    def _apply(self, plan: Plan, progress: Progress | None = None,
+               meanwhile: Meanwhile | None = None) -> None:
+        """Write `plan.identified_puts()` and delete `plan.deletes`, all or (SQLite) nothing.
+        A backend may run `meanwhile` (the caller's work, core/overlap.py) alongside a wait
+        of its own outside Python; apply_lineup runs it after, if the backend did not."""
 
     @abstractmethod
     def _allocate_ids(self, count: int) -> int:
@@ -159,6 +164,7 @@ class Store(ABC):
         now: datetime | None = None,
         then: Callable[[Plan], None] | None = None,
         mark: Mark | None = None,
+        meanwhile: Callable[[Plan], None] | None = None,
     ) -> Plan:
         """Make the stored sets of the lineup's dates what the lineup says; return the plan.
 
@@ -171,6 +177,10 @@ class Store(ABC):
         newer uploads wrote is left as it is (the plan's `kept` and `superseded` say what), a
         replacing upload is kept as the newest of the dates it wrote, and a merge's sets carry
         its mark. Without one (tests, tools) the lineup is applied whatever came before.
+
+        `meanwhile(plan)` is the caller's work that needs the plan but not the store (the
+        record's change list, the file's warnings): it runs once before `then`, while the
+        backend waits on its own work where it can (core/overlap.py).
         """
         dates = lineup.dates  # once: a pass over every set (~7 ms for 100,000)
         with self._revision(dates):
@@ -180,9 +190,14 @@ class Store(ABC):
                 fresh = plan.fresh_count
                 if fresh:
                     plan = plan.with_fresh_ids(self._allocate_ids(fresh), new_guid_prefix())
-                self._apply(plan, progress)
-            elif progress is not None:
-                progress(len(lineup.performances), len(lineup.performances))
+                work = Meanwhile(None if meanwhile is None else partial(meanwhile, plan))
+                self._apply(plan, progress, work)
+                work()  # if the backend had no wait to run it alongside
+            else:
+                if progress is not None:
+                    progress(len(lineup.performances), len(lineup.performances))
+                if meanwhile is not None:
+                    meanwhile(plan)
             if mark is not None and not plan.merge and plan.dates:
                 self._set_newest(plan.dates, mark.token)
             pause("applied")

@@ -38,6 +38,7 @@ from festival_cli.core.errors import ConcurrentRevisionError, TransientStoreErro
 from festival_cli.core.model import (
     Performance,
 )
+from festival_cli.core.overlap import Meanwhile
 from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion
@@ -202,7 +203,9 @@ class DynamoStore(Store):
             with store_errors("update the register of stored dates"):
                 self.client.update_item(**request)
 
-    def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
+    def _apply(self, plan: Plan, progress: Progress | None = None,
+               meanwhile: Meanwhile | None = None) -> None:
+        # `meanwhile` is left to apply_lineup: in moto the requests are Python, not waits.
         # The register never misses a date with sets: add before writing, remove after.
         filled, emptied = self._dates_touched(plan)
         self._note_dates(filled, add=True)

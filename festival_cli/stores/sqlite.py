@@ -30,6 +30,7 @@ from typing import Any
 from festival_cli.core import interrupts
 from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
+from festival_cli.core.overlap import Meanwhile
 from festival_cli.core.plan import Plan, new_guid_prefix
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion, named_festival
@@ -298,7 +299,8 @@ class SqliteStore(Store):
             finally:
                 self._db.execute(f"PRAGMA busy_timeout = {int(self._timeout * 1000)}")
 
-    def _apply(self, plan: Plan, progress: Progress | None = None) -> None:
+    def _apply(self, plan: Plan, progress: Progress | None = None,
+               meanwhile: Meanwhile | None = None) -> None:
         puts = rows_of(plan.identified_puts())
         deletes = [p.key for p in plan.deletes]
         total = len(puts) + len(deletes)
@@ -318,9 +320,10 @@ class SqliteStore(Store):
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            if bulk:
-                for statement in INDEXES_SQL.values():
-                    self._db.execute(statement)
+            if bulk:  # SQLite builds them with the GIL released: the caller's work meanwhile
+                with (meanwhile or Meanwhile()).alongside():
+                    for statement in INDEXES_SQL.values():
+                        self._db.execute(statement)
             self._db.executemany(
                 "INSERT INTO date_versions (date, version) VALUES (?, 1) "
                 "ON CONFLICT (date) DO UPDATE SET version = version + 1",

@@ -407,9 +407,9 @@ def test_two_revisions_of_the_same_date_at_once_leave_exactly_one(
     real_apply = pipeline.store._apply
     b_responses = []
 
-    def apply_while_b_arrives(plan: Plan, progress: Any = None) -> None:
+    def apply_while_b_arrives(plan: Plan, progress: Any = None, meanwhile: Any = None) -> None:
         b_responses.append(handler(b_event, None))  # B runs in the middle of A's write
-        real_apply(plan, progress)
+        real_apply(plan, progress, meanwhile)
 
     pipeline.store._apply = apply_while_b_arrives  # type: ignore[method-assign]
     handler(a_event, None)
@@ -487,7 +487,7 @@ def test_an_unexpected_error_is_recorded_notified_and_not_retried(
     def broken(data: bytes, source: str, **options: Any) -> Any:
         raise ValueError("a bug")
 
-    monkeypatch.setattr("festival_cli.core.ingest.check_lineup", broken)
+    monkeypatch.setattr("festival_cli.core.ingest.checked_lineup", broken)
     assert handler(deliver(world), None) == {"batchItemFailures": []}
     record_ = the_record(pipeline)
     assert record_.state == "failed" and "ValueError: a bug" in record_.errors[0]

@@ -173,7 +173,7 @@ def test_an_upload_the_pipeline_rejects_raises_with_its_errors(world: World) -> 
 
 
 def test_an_upload_that_fails_in_the_pipeline_raises(world: World, pipeline: Pipeline) -> None:
-    def refused(plan: Any, progress: Any = None) -> None:
+    def refused(plan: Any, progress: Any = None, meanwhile: Any = None) -> None:
         raise StoreError("DynamoDB could not write a batch of sets (ValidationException: x)")
 
     pipeline.store._apply = refused  # type: ignore[method-assign]

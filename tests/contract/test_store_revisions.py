@@ -119,3 +119,16 @@ def test_an_invalid_revision_is_recorded_as_rejected(store: Store) -> None:
     [rejected] = store.recent_ingestions()
     assert rejected.state == "rejected"
     assert store.count() == 0
+
+
+@pytest.mark.parametrize("again", [False, True], ids=["writing", "unchanged"])
+def test_the_caller_s_meanwhile_work_runs_once_with_the_plan_before_then(
+        store: Store, again: bool) -> None:
+    sets = lineup(perf("A"), perf("C", date=OTHER_DAY))
+    if again:
+        store.apply_lineup(sets)
+    calls: list[tuple[str, object]] = []
+    plan = store.apply_lineup(sets, meanwhile=lambda p: calls.append(("meanwhile", p)),
+                              then=lambda p: calls.append(("then", p)))
+    assert calls == [("meanwhile", plan), ("then", plan)]
+    assert plan.changed is not again

@@ -1,0 +1,55 @@
+"""`Meanwhile`: a caller's pure-Python work, run while a store waits on work outside Python.
+
+What it buys: loading an empty local store, SQLite builds the three secondary indexes after the
+sets are inserted (~175 ms for 100,000 sets), inside sqlite3 with the GIL released. An upload
+also has Python work that needs the plan but not the store: finding the file's warnings (~40
+ms) and writing out its change list (~25 ms). Run on a second thread during the index builds,
+that work costs no wall time on a machine with two cores: a first upload of 100,000 sets, -60 ms
+wall (medians of 5, alternated; the CPU time is the same).
+
+Its rule: the work touches nothing the store uses (no connection, no store method), only its own
+data; it runs exactly once, on the second thread or, when the store has nothing to wait on, in
+the caller's thread when the caller asks (`__call__`); its exception is raised in the caller.
+The store's wait must release the GIL (a sqlite3 statement does), or the two only take turns.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+
+class Meanwhile:
+    """`work`, run once: alongside a wait (`alongside`), or now (calling it)."""
+
+    def __init__(self, work: Callable[[], None] | None = None) -> None:
+        self._work = work
+
+    def __call__(self) -> None:
+        work, self._work = self._work, None
+        if work is not None:
+            work()
+
+    @contextmanager
+    def alongside(self) -> Iterator[None]:
+        """Run the work on a second thread while the body runs; wait for both."""
+        if self._work is None:
+            yield
+            return
+        failure: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                self()
+            except BaseException as exc:  # raised again in the caller's thread, below
+                failure.append(exc)
+
+        helper = threading.Thread(target=run, name="festival-meanwhile", daemon=True)
+        helper.start()
+        try:
+            yield
+        finally:
+            helper.join()
+        if failure:
+            raise failure[0]
