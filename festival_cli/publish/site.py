@@ -11,18 +11,19 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from json.encoder import encode_basestring
 from pathlib import Path
 
 from festival_cli.core.cyclic_gc import no_cyclic_gc
-from festival_cli.core.errors import PublishError, UsageError
+from festival_cli.core.errors import UsageError
 from festival_cli.core.model import Lineup, Performance
 from festival_cli.core.store import Store
 from festival_cli.publish.atom import FEED_PATH, atom_feed
 from festival_cli.publish.c3voc import build_schedule, schedule_json, schedule_xml
+from festival_cli.publish.forked import Aside, written_aside
 from festival_cli.publish.ics import STAGES_FOLDER, calendars
 from festival_cli.publish.page import page_files
 from festival_cli.publish.snapshot import Snapshot, read_snapshot
@@ -89,9 +90,13 @@ def publish_to(directory: Path, store: Store, festival: str | None = None, *,
     once (a third fewer fresh pages for a 10,000-set festival)."""
     with no_cyclic_gc():  # reading, rendering, writing: many objects, no cycles
         site = read_snapshot(store, festival, now=now)
-        written = write_site((SiteFile(path, body, content_type(path))
-                              for path, body in rendered(site)), directory)
+        written = write_site(_files(_schedules(site)), directory,
+                             also=lambda: _files(_others(site)))
     return Published(written, site)
+
+
+def _files(made: Iterable[tuple[str, bytes]]) -> Iterator[SiteFile]:
+    return (SiteFile(path, body, content_type(path)) for path, body in made)
 
 
 def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]:
@@ -103,13 +108,22 @@ def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]
 def rendered(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
     """(path, body) of every file of a snapshot, each made when asked for, and what only it
     needed let go of as soon as it is made."""
+    yield from _schedules(site, base_url=base_url)
+    yield from _others(site, base_url=base_url)
+
+
+def _schedules(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """The c3voc schedules and the page that shows one: about half of the rendering."""
     built = build_schedule(site, version=version_of(site), base_url=base_url)
     schedule = schedule_json(built)
     yield SCHEDULE_JSON, schedule
     yield from page_files(schedule).items()
     del schedule
     yield SCHEDULE_XML, schedule_xml(built)
-    del built
+
+
+def _others(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
+    """The lineup, the feed of changes and the calendars: the other half."""
     yield LINEUP_JSON, lineup_json(Lineup(site.sets, festival=site.festival,
                                           timezone=site.timezone))
     yield FEED_PATH, atom_feed(site, base_url=base_url)
@@ -147,18 +161,39 @@ def version_of(site: Snapshot) -> str:
     return f"{site.updated:%Y-%m-%d %H:%M} {digest[:8]}"
 
 
-def write_site(files: Iterable[SiteFile], directory: Path) -> list[str]:
+def write_site(files: Iterable[SiteFile], directory: Path, *,
+               also: Callable[[], Iterable[SiteFile]] | None = None) -> list[str]:
     """Write the files under `directory` (created if missing), the site changing at once: every
     file whose bytes differ is first written aside, and only when all are written are they
     renamed over their targets (`_aside`). A file that has not changed is not touched.
     Calendars of stages that are gone are then removed from `stages/` (the site's own folder).
     A failure leaves the site as it was (the files written aside removed), but for the
-    renames already done should one of those fail. The paths of the files, in their order."""
+    renames already done should one of those fail. The paths of the files, in their order.
+
+    `also` makes more files, written the same way on the machine's second core while `files`
+    are (publish/forked.py); their paths come after those of `files`."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: is a file; publish wants a folder")
-    wanted: list[str] = []
     root = os.fspath(directory)
-    aside: list[tuple[str, str]] = []  # (written aside, target)
+    with written_aside(directory) as aside:
+        os.makedirs(root, exist_ok=True)
+        wanted = aside.beside(lambda: write_aside(files, root),
+                              None if also is None else lambda: write_aside(also(), root))
+        aside.switch()
+        stages = directory / STAGES_FOLDER
+        if stages.is_dir():
+            kept = set(wanted)
+            for old in stages.glob("*.ics"):
+                if f"{STAGES_FOLDER}/{old.name}" not in kept:
+                    old.unlink()
+    return wanted
+
+
+def write_aside(files: Iterable[SiteFile], root: str) -> Aside:
+    """Each file whose bytes differ from its target's written aside: (every path, in order;
+    (aside, target) of each written). On a failure, what it wrote aside is removed."""
+    wanted: list[str] = []
+    aside: list[tuple[str, str]] = []
     try:
         folders: set[str] = set()
         for f in files:
@@ -170,24 +205,12 @@ def write_site(files: Iterable[SiteFile], directory: Path) -> list[str]:
             target = os.path.join(root, f.path)
             if not _holds(target, f.body):
                 aside.append((_aside(target, f.body), target))
-        for temporary, target in aside:
-            os.replace(temporary, target)
-        aside.clear()
-        stages = directory / STAGES_FOLDER
-        if stages.is_dir():
-            kept = set(wanted)
-            for old in stages.glob("*.ics"):
-                if f"{STAGES_FOLDER}/{old.name}" not in kept:
-                    old.unlink()
-    except OSError as exc:
-        where = exc.filename or directory
-        raise PublishError(f"cannot write the site into {directory}: {where}: "
-                           f"{exc.strerror or exc}") from None
-    finally:
-        for temporary, _ in aside:  # only after a failure (a renamed one is gone already)
+    except BaseException:
+        for temporary, _ in aside:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
-    return wanted
+        raise
+    return wanted, aside
 
 
 def _holds(target: str, body: bytes) -> bool:

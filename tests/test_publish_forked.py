@@ -1,0 +1,137 @@
+"""publish/forked.py: half of a local publish made in a forked child, and every failure of
+either half leaving the site as it was."""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from festival_cli.core.errors import PublishError
+from festival_cli.core.ingest import ingest
+from festival_cli.publish import forked
+from festival_cli.publish.forked import written_aside
+from festival_cli.publish.site import publish_to
+from festival_cli.stores.sqlite import SqliteStore
+from tests.factories import document, record
+
+DAY = "2030-07-10"
+SETS = [record(performer="Aurora Fields", date=DAY, start="18:00", end="19:00"),
+        record(performer="Brass Tide", stage="Tent", date=DAY, start="20:00", end="21:00")]
+REVISED = [record(performer="Aurora Fields", stage="Tent", date=DAY, start="22:45",
+                  end="23:30")]
+
+
+def files_of(site: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(site)): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def writers(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    """Which process wrote each file aside (its pid is in the name written aside)."""
+    seen: dict[str, int] = {}
+    real = os.replace
+
+    def replace(temporary: Any, target: Any) -> None:
+        seen[os.path.basename(target)] = int(str(temporary).rsplit(".", 2)[1])
+        real(temporary, target)
+
+    monkeypatch.setattr(forked.os, "replace", replace)
+    return seen
+
+
+@pytest.fixture
+def store(sqlite_store: SqliteStore) -> SqliteStore:
+    ingest(sqlite_store, document(*SETS), "lineup.json")
+    return sqlite_store
+
+
+def test_the_calendars_are_made_by_a_second_process_the_schedules_by_this_one(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = writers(monkeypatch)
+    done = publish_to(tmp_path / "site", store)
+    assert seen["schedule.json"] == seen["schedule.xml"] == os.getpid()
+    assert seen["festival.ics"] == seen["lineup.json"] != os.getpid()
+    assert set(files_of(tmp_path / "site")) == set(done.files)
+
+
+def test_both_halves_are_made_here_when_another_thread_runs(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen = writers(monkeypatch)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        publish_to(tmp_path / "site", store)
+    finally:
+        release.set()
+        other.join()
+    assert set(seen.values()) == {os.getpid()}
+
+
+def test_it_writes_what_one_process_writes(store: SqliteStore, tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    publish_to(tmp_path / "two", store)
+    monkeypatch.setattr(forked, "_fork", lambda work: None)
+    publish_to(tmp_path / "one", store)
+    assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
+
+
+def test_a_failure_in_the_second_process_leaves_the_site_as_it_was(
+        store: SqliteStore, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_to(site, store)
+    for calendar in (site / "stages").iterdir():
+        calendar.unlink()
+    (site / "stages").rmdir()
+    (site / "stages").write_text("in the way")  # the child cannot write the calendars
+    before = files_of(site)
+    ingest(store, document(*REVISED), "lineup.json")
+    with pytest.raises(PublishError, match=r"cannot write the site into .*stages"):
+        publish_to(site, store)
+    assert files_of(site) == before  # not one file switched, nothing left aside
+
+
+def test_a_failure_here_removes_what_the_second_process_wrote_aside(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "site"
+    publish_to(site, store)
+    before = files_of(site)
+    ingest(store, document(*REVISED), "lineup.json")
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device", str(site / "schedule.xml"))
+
+    monkeypatch.setattr("festival_cli.publish.site.schedule_xml", broken)
+    with pytest.raises(PublishError, match=r"schedule\.xml: No space left on device"):
+        publish_to(site, store)
+    assert files_of(site) == before
+
+
+def test_a_second_process_that_ends_without_a_word_is_an_error(tmp_path: Path) -> None:
+    aside = tmp_path / ".a.publishing"
+    aside.write_text("mine")
+    here = os.getpid()
+
+    def dies() -> Any:
+        if os.getpid() == here:  # never end the test run itself
+            pytest.fail("the second half was not forked")
+        os._exit(3)
+
+    with pytest.raises(RuntimeError, match=r"ended without a report \(status 3\)"), \
+            written_aside(tmp_path) as writing:
+        writing.beside(lambda: (["a"], [(str(aside), str(tmp_path / "a"))]), dies)
+    assert not aside.exists()  # what this process wrote aside is removed
+
+
+@pytest.mark.parametrize(("reported", "raised"), [
+    ({"interrupted": True}, KeyboardInterrupt),
+    ({"error": "ValueError: a bug"}, RuntimeError),
+    ({"oserror": [13, "Permission denied", "/site/x"]}, PermissionError),
+])
+def test_what_failed_in_the_second_process_is_raised_here(
+        reported: dict[str, Any], raised: type[BaseException]) -> None:
+    with pytest.raises(raised):
+        forked._raise_reported(reported)
