@@ -342,7 +342,10 @@ def main(argv: list[str] | None = None) -> int:
           f"records; DynamoDB rows {bench.moto_sets:,} sets; medians of {bench.runs} runs)")
     print(f"machine: {machine()}")
     print()
-    rows = bench.run()
+    try:
+        rows = bench.run()
+    finally:  # its files (a few hundred MB at full size) are not left in the temp folder
+        shutil.rmtree(bench.work, ignore_errors=True)
     print(render(rows, markdown=args.markdown))
     errors = [r for r in rows if r.error is not None]
     if errors:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -31,11 +32,13 @@ ROWS = (
 )
 
 
-def test_the_quick_benchmark_prints_every_row_and_exits_0() -> None:
+def test_the_quick_benchmark_prints_every_row_and_exits_0(tmp_path: Path) -> None:
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
-                          capture_output=True, text=True, timeout=300, check=False)
+                          capture_output=True, text=True, timeout=300, check=False, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "machine: " in done.stdout and "Python " in done.stdout
     for row in ROWS:
         assert row in done.stdout, row
+    assert not list(tmp_path.glob("festival-bench-*"))  # its work folder is removed
     assert "\nerror" not in done.stdout
