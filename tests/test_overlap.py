@@ -62,3 +62,16 @@ def test_no_work_is_no_thread() -> None:
     before = threading.active_count()
     with Meanwhile().alongside():
         assert threading.active_count() == before
+
+
+def test_what_the_caller_drops_is_let_go_of_on_the_second_thread() -> None:
+    freed: list[bool] = []
+
+    class Row:
+        def __del__(self) -> None:
+            freed.append(threading.current_thread() is not threading.main_thread())
+
+    rows = [Row(), Row()]
+    with Meanwhile().alongside(drop=rows):
+        pass
+    assert rows == [] and freed == [True, True]

@@ -26,7 +26,7 @@ import json
 import unicodedata
 from collections.abc import Callable
 from functools import partial
-from operator import itemgetter
+from operator import attrgetter
 from typing import Any
 
 from festival_cli.core import lineup_rules as rules
@@ -72,9 +72,26 @@ def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted 
     found = _records(items, plain_text, festival, timezone)
     if found is None:
         return None
-    performances, timed = found
+    performances, ordinals = found
     return (Lineup(tuple(performances), festival=festival, timezone=timezone, merge=merge),
-            partial(warnings_for, timed, prefix, limit=shown))
+            partial(_swept, performances, ordinals, prefix, shown))
+
+
+def _swept(performances: list[Performance], ordinals: dict[str, int], prefix: str,
+           shown: int | None) -> tuple[list[Problem], dict[str, int]]:
+    """The warnings of accepted sets: their times made absolute (core/checks.py's `Timed`)
+    here, when the warnings are asked for (an upload asks on its second thread, while SQLite
+    builds the indexes: core/overlap.py), not while the records are checked."""
+    times = rules._TIMES
+    timed: list[Timed] = []
+    note = timed.append
+    for i, p in enumerate(performances):
+        start, end = p.start, p.end
+        begins = times[start]
+        at = ordinals[p.date] * MINUTES_PER_DAY + begins
+        note((at, at + (times[end] - begins) % MINUTES_PER_DAY, i, p.performer, p.stage,
+              start, end))
+    return warnings_for(timed, prefix, limit=shown)
 
 
 def _top(doc: dict[str, Any]) -> tuple[str | None, str | None, bool, Any, int] | None:
@@ -98,18 +115,17 @@ def _top(doc: dict[str, Any]) -> tuple[str | None, str | None, bool, Any, int] |
 
 
 def _records(items: list[dict[str, Any]], plain_text: bool, festival: str | None,
-             timezone: str | None) -> tuple[list[Performance], list[Timed]] | None:
-    """Every record's set and its times for the warnings, if every record is the usual valid
-    one (as check_records' fast path accepts it), else None."""
+             timezone: str | None) -> tuple[list[Performance], dict[str, int]] | None:
+    """Every record's set and each date's day number, if every record is the usual valid one
+    (as check_records' fast path accepts it), else None."""
     performances: list[Performance] = []
-    timed: list[Timed] = []
     ordinals: dict[str, int | None] = {}
     times = rules._TIMES
     longest, most = rules.MAX_TEXT, rules.MAX_POPULARITY
     is_normalized = unicodedata.is_normalized
     make = new_performance
-    add, note = performances.append, timed.append
-    for i, item in enumerate(items):
+    add = performances.append
+    for item in items:
         size = len(item)
         try:
             performer, stage = item["performer"], item["stage"]
@@ -140,10 +156,10 @@ def _records(items: list[dict[str, Any]], plain_text: bool, festival: str | None
             return None
         add(make(performer, stage, day, start, end, popularity, None, None, 0, False, festival,
                  timezone, None))
-        at = ordinal * MINUTES_PER_DAY + begins
-        note((at, at + (ends - begins) % MINUTES_PER_DAY, i, performer, stage, start, end))
-    # A set given twice (performer, date and start: the same performer and minute) is the full
-    # check's to report; found here at once, in C, rather than record by record.
-    if len(set(map(itemgetter(3, 0), timed))) != len(timed):
+    # A set given twice (performer, date and start: the same performer and minute, as dates
+    # and times accepted here are written one way only) is the full check's to report; found
+    # here at once, in C, rather than record by record.
+    if len(set(map(attrgetter("performer", "date", "start"), performances))) \
+            != len(performances):
         return None
-    return performances, timed
+    return performances, {day: n for day, n in ordinals.items() if n is not None}

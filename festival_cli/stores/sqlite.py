@@ -320,8 +320,9 @@ class SqliteStore(Store):
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            if bulk:  # SQLite builds them with the GIL released: the caller's work meanwhile
-                with (meanwhile or Meanwhile()).alongside():
+            if bulk:  # SQLite builds them with the GIL released: the caller's work meanwhile,
+                # and the rows, written, freed on the second thread too (core/overlap.py)
+                with (meanwhile or Meanwhile()).alongside(drop=puts):
                     for statement in INDEXES_SQL.values():
                         self._db.execute(statement)
             self._db.executemany(
@@ -329,7 +330,8 @@ class SqliteStore(Store):
                 "ON CONFLICT (date) DO UPDATE SET version = version + 1",
                 [(day,) for day in plan.dates],
             )
-        log.info("applied %d puts and %d deletes to %s", len(puts), len(deletes), self.path)
+        log.info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
+                 self.path)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():
