@@ -1,4 +1,4 @@
-"""publish/forked.py: half of a local publish made in a forked child, and every failure of
+"""publish/forked.py: the calendars of a local publish made in a forked child, and every failure of
 either half leaving the site as it was."""
 
 from __future__ import annotations
@@ -52,8 +52,9 @@ def test_the_calendars_are_made_by_a_second_process_the_schedules_by_this_one(
         store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = writers(monkeypatch)
     done = publish_to(tmp_path / "site", store)
-    assert seen["schedule.json"] == seen["schedule.xml"] == os.getpid()
-    assert seen["festival.ics"] == seen["lineup.json"] != os.getpid()
+    assert seen["schedule.json"] == seen["schedule.xml"] == seen["lineup.json"] == os.getpid()
+    assert seen["festival.ics"] != os.getpid()
+    assert {seen[name] for name in seen if name.endswith(".ics")} == {seen["festival.ics"]}
     assert set(files_of(tmp_path / "site")) == set(done.files)
 
 
