@@ -98,6 +98,15 @@ def test_days_run_from_06_00_to_06_00_with_the_festival_s_offset(
     assert '<day index="1" date="2026-07-10" start="2026-07-10T06:00:00+01:00"' in xml
 
 
+def test_a_set_past_midnight_ends_on_the_next_day(sqlite_store: SqliteStore) -> None:
+    late = record(performer="Night Owl", stage="Club", start="23:30", end="01:00")
+    site = published(sqlite_store, (document(late), "lineup.json"))
+    [event] = events(site)
+    assert (event["date"], event["duration"], event["end"]) == (
+        "2026-07-10T23:30:00+01:00", "01:30", "2026-07-11T01:00:00+01:00")
+    assert "<duration>01:30</duration>" in site["schedule.xml"].body.decode()
+
+
 def test_an_event_per_set_with_what_the_apps_read(sqlite_store: SqliteStore) -> None:
     site = published(sqlite_store, (document(record()), "lineup.json"))
     [event] = events(site)

@@ -35,7 +35,7 @@ from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from festival_cli.core.calendar import known_zone
-from festival_cli.core.model import DEFAULT_DAY_STARTS, MINUTES_PER_DAY, Performance, shift_date
+from festival_cli.core.model import DEFAULT_DAY_STARTS, Performance, hhmm, shift_date
 from festival_cli.publish.snapshot import Snapshot
 
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
@@ -166,7 +166,7 @@ class _EventWriter:
         guid, set_id, start = p.guid, p.set_id, p.start  # every set of a snapshot has them
         assert guid is not None and set_id is not None
         when = (p.date, start, p.end)
-        times = self.times.get(when) or self._times(when)
+        times = self.times.get(when) or self._times(p, when)
         date, end, duration = times
         room_json, room_xml = self.rooms[p.stage]
         performer = p.performer
@@ -185,13 +185,10 @@ class _EventWriter:
             f"<track/><type>{EVENT_TYPE}</type><language/><abstract/><description/>"
             "<persons/><links/></event>\n")
 
-    def _times(self, when: tuple[str, str, str]) -> tuple[str, str, str]:
-        day, start, end = when
-        minutes = (int(end[:2]) * 60 + int(end[3:5]) - int(start[:2]) * 60 - int(start[3:5])
-                   ) % MINUTES_PER_DAY
-        end_day = shift_date(day, 1) if end < start else day
-        times = (self.at(day, start), self.at(end_day, end),
-                 f"{minutes // 60:02d}:{minutes % 60:02d}")
+    def _times(self, p: Performance, when: tuple[str, str, str]) -> tuple[str, str, str]:
+        """The event's date, end and duration, from the set's own (`Performance`) length and
+        end date; kept under `when`, its (date, start, end)."""
+        times = (self.at(p.date, p.start), self.at(p.end_date, p.end), hhmm(p.duration_minutes))
         self.times[when] = times
         return times
 
