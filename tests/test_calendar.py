@@ -9,7 +9,16 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from festival_cli.core.calendar import escape_text, event_uid, fold, to_ics, vtimezone
+from festival_cli.core.calendar import (
+    escape_text,
+    event_uid,
+    fold,
+    to_ics,
+    utc_stamp,
+    vcalendar,
+    vevent,
+    vtimezone,
+)
 from tests.factories import perf
 from tests.test_timetable_layout import day_sets
 
@@ -198,6 +207,20 @@ def test_escaped_text_parses_back_to_the_original() -> None:
     found = events(to_ics([perf(name, stage="Main, North")], stamp=STAMP))
 
     assert str(found[name]["LOCATION"]) == "Main, North"
+
+
+def test_vcalendar_carries_one_vtimezone_per_zone_it_is_given() -> None:
+    sets = [perf()]
+    [event] = [vevent(p, dtstamp=utc_stamp(STAMP), festival=None, zone=LONDON) for p in sets]
+    new_york = ZoneInfo("America/New_York")
+
+    def zones_of(*zones: ZoneInfo) -> list[str]:
+        text = vcalendar([event], sets, festival="F", zones=zones)
+        return [str(z["TZID"]) for z in parse(text).walk("VTIMEZONE")]
+
+    assert zones_of() == []
+    assert zones_of(LONDON, ZoneInfo("Europe/London")) == ["Europe/London"]
+    assert zones_of(LONDON, new_york, LONDON) == ["Europe/London", "America/New_York"]
 
 
 def test_an_empty_selection_is_an_empty_calendar() -> None:

@@ -84,7 +84,7 @@ def to_ics(
         events.append(vevent(p, dtstamp=dtstamp, festival=p.festival or festival,
                              zone=zones[name]))
     named = sorted({name for p in sets if (name := p.festival or festival)})
-    return vcalendar(events, sets, festival=", ".join(named) or festival, zone=None,
+    return vcalendar(events, sets, festival=", ".join(named) or festival,
                      zones=[z for z in zones.values() if z is not None])
 
 
@@ -94,19 +94,19 @@ def utc_stamp(moment: datetime) -> str:
 
 
 def vcalendar(events: Iterable[str], sets: Iterable[Performance], *, festival: str | None,
-              zone: ZoneInfo | None, name: str | None = None,
-              zones: Iterable[ZoneInfo] = ()) -> str:
+              zones: Iterable[ZoneInfo], name: str | None = None) -> str:
     """A VCALENDAR of `events` (from `vevent`); `sets` are theirs, for the VTIMEZONE's span.
 
-    `name` (default: the festival's) is the calendar's display name; `zone`, and each of
-    `zones`, gets a VTIMEZONE.
+    `name` (default: the festival's) is the calendar's display name; each zone of `zones`
+    (the zones the events' times are written in; none for floating times) gets a VTIMEZONE,
+    once however often it is listed.
     """
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH"]
     if name or festival:
         lines.append(f"X-WR-CALNAME:{escape_text(name or festival or '')}")
     dates = [p.date for p in sets]  # in any order; the last end is at most a day later
-    for one in {z.key: z for z in (zone, *zones) if z is not None}.values():
+    for one in {z.key: z for z in zones}.values():
         if dates:
             lines += _vtimezone(one, int(min(dates)[:4]), int(shift_date(max(dates), 1)[:4]))
     # One join of everything (a festival's calendar, 3 MB, is copied once, not three times).

@@ -42,12 +42,13 @@ def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:
     """(path, calendar text), made one at a time: the festival's, then one per stage (with
     its cancelled sets)."""
     zone = known_zone(site.timezone)
+    zones = () if zone is None else (zone,)  # the festival's, the one every calendar carries
     # The snapshot's sets are chronological already: merged with its tombstones only if any.
     rows = (sorted((*site.sets, *site.cancelled), key=Performance.chronological)
             if site.cancelled else site.sets)
     dtstamp = utc_stamp(stamp)
     events = [vevent(p, dtstamp=dtstamp, festival=site.festival, zone=zone) for p in rows]
-    yield FESTIVAL_CALENDAR, vcalendar(events, rows, festival=site.festival, zone=zone)
+    yield FESTIVAL_CALENDAR, vcalendar(events, rows, festival=site.festival, zones=zones)
     by_stage: dict[str, list[int]] = {}
     for i, p in enumerate(rows):
         by_stage.setdefault(p.stage, []).append(i)
@@ -55,4 +56,4 @@ def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:
     for stage, path in stage_paths(stage_order(tuple(rows))).items():
         mine = by_stage[stage]
         yield path, vcalendar((events[i] for i in mine), (rows[i] for i in mine),
-                              festival=site.festival, zone=zone, name=f"{title}: {stage}")
+                              festival=site.festival, zones=zones, name=f"{title}: {stage}")
