@@ -106,3 +106,27 @@ def test_a_query_that_fits_is_a_table(cli: Run, day_db: str,
     assert "Performer" in result.stdout.splitlines()[0 if how == "piped" else 1]
     assert "\n\n" not in result.stdout.strip()
     assert max(len(line) for line in result.stdout.splitlines()) <= 120
+
+
+def test_a_table_measures_each_cell_once(monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Checking the width as columns are dropped, then padding plain lines: one measure a cell."""
+    measured: list[str] = []
+    width = tables.text_width
+
+    def counted(text: str) -> int:
+        measured.append(text)
+        return width(text)
+
+    monkeypatch.setattr(tables, "text_width", counted)
+    monkeypatch.setattr(tables, "plain", lambda stream: True)
+    monkeypatch.setenv("COLUMNS", "30")
+    headers = ["Performer", "Stage", "Date", "Popularity"]
+    rows = [["Aurora Fields", "Main", "2026-07-10", "87"],
+            ["坂本龍一 Ensemble", "Forest", "2026-07-10", "91"],
+            ["Night Owls Collective", "Club", "2026-07-11", ""]]
+    tables.table(headers, rows, droppable=["Popularity", "Date"])
+    lines = capsys.readouterr().out.splitlines()
+    assert sorted(measured) == sorted([*headers, *(cell for row in rows for cell in row)])
+    assert lines[0].split() == ["Performer", "Stage"]  # both dropped: then it fits 30
+    assert lines[2] == "坂本龍一 Ensemble      Forest"  # wide characters padded as two columns
