@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import importlib
+import io
+import json
+import os
 import subprocess
 import sys
+import threading
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
-from festival_cli.cli.app import COMMANDS, app
+from festival_cli.cli.app import COMMANDS, app, leave
+from tests.factories import big_lineup
 
 
 @pytest.mark.parametrize("name", list(COMMANDS))
@@ -42,8 +48,8 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 def _modules_loaded_by(*args: str) -> set[str]:
     code = (
-        "import sys\nfrom festival_cli.cli.app import main\nsys.argv=['festival',*sys.argv[1:]]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "import sys\nimport festival_cli.cli.app as a\nsys.argv=['festival',*sys.argv[1:]]\n"
+        "a.leave = lambda code: None  # stay, to list the modules\na.main()\n"
         "print('\\n'.join(sys.modules), file=sys.stderr)"
     )
     done = subprocess.run(
@@ -64,3 +70,80 @@ def test_a_command_loads_only_its_own_module() -> None:
     commands = {m for m in loaded if m.startswith("festival_cli.cli.commands.")}
     assert commands == {"festival_cli.cli.commands.validate"}
     assert "boto3" not in loaded
+
+
+# -- leaving at once (app.leave) ------------------------------------------------------------
+
+
+class Left(Exception):
+    """What os._exit raises here: the process would have ended with `code`."""
+
+    def __init__(self, code: int) -> None:
+        self.code = code
+
+
+class Recording(io.StringIO):
+    flushed = False
+
+    def flush(self) -> None:
+        self.flushed = True
+
+
+def fake_exit(code: int) -> None:
+    raise Left(code)
+
+
+@pytest.mark.parametrize(("code", "ends", "says"), [
+    (0, 0, ""), (None, 0, ""), (3, 3, ""), ("a message", 1, "a message\n")])
+def test_leave_flushes_and_ends_the_process_at_once_with_sys_exit_s_code(
+        monkeypatch: pytest.MonkeyPatch, code: object, ends: int, says: str) -> None:
+    out, err = Recording(), Recording()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", err)
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    with pytest.raises(Left) as left:
+        leave(code)
+    assert left.value.code == ends and out.flushed and err.flushed
+    assert err.getvalue() == says
+
+
+def test_leave_with_another_thread_alive_exits_the_usual_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    release = threading.Event()
+    other = threading.Thread(target=release.wait)
+    other.start()
+    try:
+        with pytest.raises(SystemExit) as done:
+            leave(2)
+    finally:
+        release.set()
+        other.join()
+    assert done.value.code == 2
+
+
+def test_leave_with_a_stream_that_cannot_be_flushed_exits_the_usual_way(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    class Full(io.StringIO):
+        def flush(self) -> None:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(sys, "stdout", Full())
+    monkeypatch.setattr(os, "_exit", fake_exit)
+    with pytest.raises(SystemExit) as done:
+        leave(0)
+    assert done.value.code == 0
+
+
+def test_a_command_s_whole_output_reaches_a_pipe_before_it_leaves(tmp_path: Path) -> None:
+    lineup = tmp_path / "lineup.json"
+    lineup.write_text(json.dumps([p.to_record() for p in big_lineup(3_000)]))
+    db = str(tmp_path / "f.db")
+    festival = [sys.executable, "-m", "festival_cli"]
+    subprocess.run([*festival, "upload", "--db", db, str(lineup)], check=True,
+                   capture_output=True)
+    done = subprocess.run([*festival, "export", "--db", db, "--output", "json"],
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert len(json.loads(done.stdout)["performances"]) == 3_000  # every byte of ~400 KB
