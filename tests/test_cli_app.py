@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from festival_cli.cli.app import COMMANDS, app, leave
+from festival_cli.cli.app import COMMANDS, app
+from festival_cli.cli.leaving import leave
 from tests.factories import big_lineup
 
 
@@ -48,8 +49,9 @@ def test_unknown_command_is_a_usage_error() -> None:
 
 def _modules_loaded_by(*args: str) -> set[str]:
     code = (
-        "import sys\nimport festival_cli.cli.app as a\nsys.argv=['festival',*sys.argv[1:]]\n"
-        "a.leave = lambda code: None  # stay, to list the modules\na.main()\n"
+        "import sys\nimport festival_cli.cli.app as a, festival_cli.cli.leaving as l\n"
+        "sys.argv=['festival',*sys.argv[1:]]\n"
+        "l.leave = lambda code: None  # stay, to list the modules\na.main()\n"
         "print('\\n'.join(sys.modules), file=sys.stderr)"
     )
     done = subprocess.run(
@@ -72,7 +74,7 @@ def test_a_command_loads_only_its_own_module() -> None:
     assert "boto3" not in loaded
 
 
-# -- leaving at once (app.leave) ------------------------------------------------------------
+# -- leaving at once (cli/leaving.py) ---------------------------------------------------------
 
 
 class Left(Exception):
