@@ -109,7 +109,7 @@ def ingest(
             "superseded" if _all_superseded(plan, report.count) else "succeeded",
             counts=counts | plan.counts() | superseded,
             warnings=_warnings(report),
-            changes=changes[0] if changes else describe_changes(plan, cap=CHANGES_CAP),
+            changes=changes[0],  # apply_lineup ran `meanwhile` before this
             totals={"warnings": report.warning_total, "changes": plan.change_count(),
                     **({"superseded": len(plan.superseded)} if plan.superseded else {})},
             festival=lineup.festival,

@@ -186,18 +186,14 @@ class Store(ABC):
         with self._revision(dates):
             plan = self._planned(lineup, dates, merge=merge or lineup.merge, now=now,
                                  mark=mark)
+            if plan.writes and (fresh := plan.fresh_count):
+                plan = plan.with_fresh_ids(self._allocate_ids(fresh), new_guid_prefix())
+            work = Meanwhile(None if meanwhile is None else partial(meanwhile, plan))
             if plan.writes:
-                fresh = plan.fresh_count
-                if fresh:
-                    plan = plan.with_fresh_ids(self._allocate_ids(fresh), new_guid_prefix())
-                work = Meanwhile(None if meanwhile is None else partial(meanwhile, plan))
                 self._apply(plan, progress, work)
-                work()  # if the backend had no wait to run it alongside
-            else:
-                if progress is not None:
-                    progress(len(lineup.performances), len(lineup.performances))
-                if meanwhile is not None:
-                    meanwhile(plan)
+            elif progress is not None:
+                progress(len(lineup.performances), len(lineup.performances))
+            work()  # unless the backend ran it alongside a wait of its own
             if mark is not None and not plan.merge and plan.dates:
                 self._set_newest(plan.dates, mark.token)
             pause("applied")
