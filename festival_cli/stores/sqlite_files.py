@@ -130,11 +130,15 @@ def tune(db: sqlite3.Connection) -> None:
     db.execute("PRAGMA temp_store=MEMORY")
 
 
-def use_wal(db: sqlite3.Connection) -> None:
+def use_wal(db: sqlite3.Connection) -> bool:
     """WAL: readers never block the writer and a commit is one append. With
-    synchronous=NORMAL a power cut may lose the last commits but never corrupts it."""
-    db.execute("PRAGMA journal_mode=WAL")
+    synchronous=NORMAL a power cut may lose the last commits but never corrupts it.
+    False when the store could not turn to WAL now (another connection has it open): it
+    keeps its rollback journal, and SQLite's synchronous=FULL with it."""
+    if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
+        return False
     db.execute("PRAGMA synchronous=NORMAL")
+    return True
 
 
 # -- a new store's first write: a rollback journal, then WAL -----------------------------------
@@ -154,10 +158,7 @@ def first_write_done(db: sqlite3.Connection, timeout: float) -> bool:
     """Turn a new store to WAL after its first commit; False when it must wait (busy)."""
     db.execute("PRAGMA busy_timeout = 0")
     try:
-        if db.execute("PRAGMA journal_mode=WAL").fetchone()[0] != "wal":
-            return False
-        db.execute("PRAGMA synchronous=NORMAL")
-        return True
+        return use_wal(db)
     except sqlite3.OperationalError:
         return False
     finally:
