@@ -29,7 +29,7 @@ import json
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,29 +64,20 @@ class _Switch:
         """Run `mine` here and `theirs` in a forked child at the same time (see the module
         docstring); keep what both wrote aside; every path, mine first."""
         child = _fork(theirs) if theirs is not None else None
-        if theirs is not None and child is None:  # no fork: one after the other
-            first, aside = mine()
-            self._aside += aside
-            second, aside = theirs()
-            self._aside += aside
-            return first + second
-        failed: BaseException | None = None
-        wanted: list[str] = []
         try:
-            wanted, aside = mine()
-            self._aside += aside
-        except BaseException as exc:  # the child is waited for first, and its files removed
-            failed = exc
-        more: list[str] = []
-        if child is not None:
-            reported = _waited(*child)
-            self._aside += [(a, t) for a, t in reported.get("aside", ())]
-            more = list(reported.get("wanted", ()))
-            if failed is None:
-                _raise_reported(reported)
-        if failed is not None:
-            raise failed
+            wanted = self._keep(*mine())
+        finally:  # the child is waited for whatever happened here; its files kept to remove
+            reported = _waited(*child) if child is not None else {}
+            more = self._keep(reported.get("wanted", ()), reported.get("aside", ()))
+        if child is None and theirs is not None:  # no fork: one after the other
+            return wanted + self._keep(*theirs())
+        _raise_reported(reported)
         return wanted + more
+
+    def _keep(self, wanted: Iterable[str], aside: Iterable[Iterable[str]]) -> list[str]:
+        """Keep `aside`'s (aside, target) pairs to switch in (or remove); `wanted` as a list."""
+        self._aside += [(temporary, target) for temporary, target in aside]
+        return list(wanted)
 
     def switch(self) -> None:
         """Rename every file written aside over its target. (Should a rename fail, `discard`
