@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from json.encoder import encode_basestring
+from operator import attrgetter
 from pathlib import Path
 
 from festival_cli.core.cyclic_gc import no_cyclic_gc
@@ -101,8 +102,7 @@ def _files(made: Iterable[tuple[str, bytes]]) -> Iterator[SiteFile]:
 
 def site_files(site: Snapshot, *, base_url: str | None = None) -> list[SiteFile]:
     """The files of a snapshot, in path order (the same snapshot gives the same bytes)."""
-    return [SiteFile(path, body, content_type(path))
-            for path, body in sorted(rendered(site, base_url=base_url))]
+    return sorted(_files(rendered(site, base_url=base_url)), key=attrgetter("path"))
 
 
 def rendered(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
