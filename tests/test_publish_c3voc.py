@@ -16,7 +16,8 @@ import pytest
 import xmlschema
 
 from festival_cli.core.ingest import ingest
-from festival_cli.publish.c3voc import acronym, xml_text
+from festival_cli.publish.c3voc import acronym, distinct, xml_text
+from festival_cli.publish.ics import stage_paths
 from festival_cli.publish.site import SiteFile, build_site
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import big_document, document, record
@@ -157,3 +158,19 @@ def test_the_checks_would_catch_a_bad_guid_or_date(sqlite_store: SqliteStore) ->
     xml = site["schedule.xml"].body.decode().replace("+01:00", "", 1)  # a day without offset
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         xsd().validate(xml)
+
+
+@pytest.mark.parametrize(("names", "made"), [
+    ([], []),
+    (["main", "tent"], ["main", "tent"]),
+    (["main", "main", "main"], ["main", "main-2", "main-3"]),
+    (["main", "main-2", "main"], ["main", "main-2", "main-3"]),
+])
+def test_distinct_names_get_a_number_where_they_meet(names: list[str], made: list[str]) -> None:
+    assert distinct(names) == made
+
+
+def test_stages_whose_names_make_one_slug_get_calendars_of_their_own() -> None:
+    assert stage_paths(["Main Stage", "main-stage", "Tent"]) == {
+        "Main Stage": "stages/main-stage.ics", "main-stage": "stages/main-stage-2.ics",
+        "Tent": "stages/tent.ics"}

@@ -25,7 +25,7 @@ import json
 import re
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache, lru_cache
@@ -57,6 +57,21 @@ def slug(text: str, separator: str = "_") -> str:
     folded = (text if text.isascii() else unicodedata.normalize("NFKD", text).encode(
         "ascii", "ignore").decode()).lower()
     return _NOT_SLUG.sub(separator, folded).strip(separator)
+
+
+def distinct(names: Iterable[str]) -> list[str]:
+    """Each name, in order, with `-2`, `-3`, … added where it meets an earlier one (two
+    stages, or two festivals, whose names make the same slug)."""
+    taken: set[str] = set()
+    out = []
+    for base in names:
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}-{n}"
+        taken.add(name)
+        out.append(name)
+    return out
 
 
 def acronym(festival: str | None) -> str:

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from festival_cli.core.calendar import known_zone, utc_stamp, vcalendar, vevent
 from festival_cli.core.model import Performance
-from festival_cli.publish.c3voc import slug, stage_order
+from festival_cli.publish.c3voc import distinct, slug, stage_order
 from festival_cli.publish.snapshot import Snapshot
 
 FESTIVAL_CALENDAR = "festival.ics"
@@ -25,17 +25,9 @@ STAGES_FOLDER = "stages"
 def stage_paths(stages: list[str]) -> dict[str, str]:
     """Each stage's calendar path, `stages/main.ics`; stages whose names make the same slug
     are told apart as `main-2.ics`, in the stages' (stable) order."""
-    paths: dict[str, str] = {}
-    taken: set[str] = set()
-    for stage in stages:
-        base = slug(stage, "-") or "stage"
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name)
-        paths[stage] = f"{STAGES_FOLDER}/{name}.ics"
-    return paths
+    names = distinct(slug(stage, "-") or "stage" for stage in stages)
+    return {stage: f"{STAGES_FOLDER}/{name}.ics" for stage, name in zip(stages, names,
+                                                                        strict=True)}
 
 
 def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:

@@ -18,7 +18,7 @@ from datetime import datetime
 
 from festival_cli.core.cyclic_gc import no_cyclic_gc
 from festival_cli.core.store import Store
-from festival_cli.publish.c3voc import acronym
+from festival_cli.publish.c3voc import acronym, distinct
 from festival_cli.publish.site import SiteFile, site_files
 from festival_cli.publish.snapshot import Snapshot, pick, read_snapshots
 
@@ -28,17 +28,9 @@ def folders(sites: list[Snapshot]) -> list[tuple[Snapshot, list[str]]]:
     if len(sites) == 1:
         return [(sites[0], [""])]
     root = max(sites, key=lambda s: (last_day(s), s.festival or ""))
-    taken: set[str] = set()
-    placed = []
-    for site in sites:
-        base = acronym(site.festival)
-        name, n = base, 1
-        while name in taken:
-            n += 1
-            name = f"{base}-{n}"
-        taken.add(name)
-        placed.append((site, [name, ""] if site is root else [name]))
-    return placed
+    names = distinct(acronym(site.festival) for site in sites)
+    return [(site, [name, ""] if site is root else [name])
+            for site, name in zip(sites, names, strict=True)]
 
 
 def last_day(site: Snapshot) -> str:
