@@ -48,13 +48,14 @@ def store(sqlite_store: SqliteStore) -> SqliteStore:
     return sqlite_store
 
 
-def test_the_calendars_are_made_by_a_second_process_the_schedules_by_this_one(
+def test_the_calendars_lineup_and_feed_are_made_by_a_second_process_the_schedules_here(
         store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = writers(monkeypatch)
     done = publish_to(tmp_path / "site", store)
-    assert seen["schedule.json"] == seen["schedule.xml"] == seen["lineup.json"] == os.getpid()
+    assert seen["schedule.json"] == seen["schedule.xml"] == seen["index.html"] == os.getpid()
     assert seen["festival.ics"] != os.getpid()
-    assert {seen[name] for name in seen if name.endswith(".ics")} == {seen["festival.ics"]}
+    theirs = {seen[name] for name in seen if name.endswith(".ics")}
+    assert theirs == {seen["festival.ics"]} == {seen["lineup.json"]} == {seen["changes.atom"]}
     assert set(files_of(tmp_path / "site")) == set(done.files)
 
 

@@ -5,7 +5,7 @@ when all are written are they renamed over their targets, so the site changes in
 a failure leaves it as it was (what was written aside removed).
 
 What the second core buys: a local publish renders and writes two independent halves (the
-c3voc schedules, the page, the lineup and the feed; the 241 calendars). `beside` makes the
+c3voc schedules and the page; the lineup, the feed and the 241 calendars). `beside` makes the
 second half in a forked child while this process makes the first: `festival publish DIR` of the
 10,000-set benchmark lineup, 389 -> 315 ms and 483 -> 441 ms wall in two series (medians of 9,
 alternated; the CPU time is the same, plus the fork's). On a 2-core VM the halves slow each

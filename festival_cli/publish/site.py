@@ -113,22 +113,21 @@ def rendered(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[s
 
 
 def _schedules(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
-    """The c3voc schedules, the page that shows one, the lineup and the feed of changes:
-    about half of the work of a publish (the calendars are many files)."""
+    """The c3voc schedules and the page that shows one: about half of the work of a
+    publish."""
     built = build_schedule(site, version=version_of(site), base_url=base_url)
     schedule = schedule_json(built)
     yield SCHEDULE_JSON, schedule
     yield from page_files(schedule).items()
     del schedule
     yield SCHEDULE_XML, schedule_xml(built)
-    del built
-    yield LINEUP_JSON, lineup_json(Lineup(site.sets, festival=site.festival,
-                                          timezone=site.timezone))
-    yield FEED_PATH, atom_feed(site, base_url=base_url)
 
 
 def _others(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[str, bytes]]:
-    """The calendars: the other half."""
+    """The lineup, the feed of changes and the calendars: the other half."""
+    yield LINEUP_JSON, lineup_json(Lineup(site.sets, festival=site.festival,
+                                          timezone=site.timezone))
+    yield FEED_PATH, atom_feed(site, base_url=base_url)
     for path, text in calendars(site, stamp=site.updated):
         yield path, text.encode()
 
