@@ -103,7 +103,7 @@ def test_sort_keys_are_the_model_s(sqlite_store: SqliteStore) -> None:
 
 def test_what_is_missing_is_stored_as_null_and_flags_as_integers(
         sqlite_store: SqliteStore) -> None:
-    """Rows are bound without None or bool (sqlite_schema's stand-ins): what lands is NULL."""
+    """Rows are bound without None or bool (sqlite_puts' stand-ins): what lands is NULL."""
     named = replace(perf("B", popularity=0), festival="Riverside", timezone="Europe/London")
     sqlite_store.apply_lineup(lineup(perf("A", popularity=None), named))
     before = datetime(2026, 7, 1, tzinfo=UTC)  # its day to come: A's removal is a tombstone

@@ -36,17 +36,16 @@ from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import sqlite_files
+from festival_cli.stores.sqlite_puts import Batch, batches_of
 from festival_cli.stores.sqlite_schema import (
     COLUMNS,
     DELETE,
     DISTINCT_DATES,
     INDEXES_SQL,
     MIGRATIONS,
-    PUT,
     SCHEMA_VERSION,
     key_columns,
     performance_of,
-    rows_of,
 )
 
 log = logging.getLogger(__name__)
@@ -301,28 +300,23 @@ class SqliteStore(Store):
 
     def _apply(self, plan: Plan, progress: Progress | None = None,
                meanwhile: Meanwhile | None = None) -> None:
-        puts = rows_of(plan.identified_puts())
+        batches = batches_of(plan.identified_puts())
+        puts = sum(len(batch.rows) for batch in batches)
         deletes = [p.key for p in plan.deletes]
-        total = len(puts) + len(deletes)
+        total = puts + len(deletes)
         with self._transaction(), self._translated():
             if deletes:
                 self._db.executemany(DELETE, deletes)
             if progress is not None:
                 progress(len(deletes), total)
-            bulk = len(puts) >= BULK_LOAD_MIN and self._is_empty()
+            bulk = puts >= BULK_LOAD_MIN and self._is_empty()
             if bulk:
                 for name in INDEXES_SQL:
                     self._db.execute(f"DROP INDEX {name}")
-            done = len(deletes)
-            for start in range(0, len(puts), PROGRESS_STEP):
-                chunk = puts[start : start + PROGRESS_STEP]
-                self._db.executemany(PUT, chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
+            self._put(batches, len(deletes), total, progress)
             if bulk:  # SQLite builds them with the GIL released: the caller's work meanwhile,
                 # and the rows, written, freed on the second thread too (core/overlap.py)
-                with (meanwhile or Meanwhile()).alongside(drop=puts):
+                with (meanwhile or Meanwhile()).alongside(drop=batches):
                     for statement in INDEXES_SQL.values():
                         self._db.execute(statement)
             self._db.executemany(
@@ -332,6 +326,18 @@ class SqliteStore(Store):
             )
         log.info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
                  self.path)
+
+    def _put(self, batches: list[Batch], done: int, total: int,
+             progress: Progress | None) -> None:
+        """Run the batches (a helper: nothing of them stays referenced here once done, so
+        `alongside` can free them)."""
+        for batch in batches:
+            for start in range(0, len(batch.rows), PROGRESS_STEP):
+                chunk = batch.rows[start : start + PROGRESS_STEP]
+                self._db.executemany(batch.statement, chunk)
+                done += len(chunk)
+                if progress is not None:
+                    progress(done, total)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():

@@ -7,7 +7,6 @@ flag; `counters` hands out set ids. `MIGRATIONS` brings an older file up to `SCH
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from festival_cli.core.model import (
@@ -20,9 +19,7 @@ from festival_cli.core.model import (
     ATTR_START,
     Performance,
     new_performance,
-    sort_key,
 )
-from festival_cli.core.plan import IdentifiedSet
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 
 SCHEMA_VERSION = 4
@@ -151,48 +148,7 @@ DISTINCT_DATES = """
     )
     SELECT date FROM found WHERE date IS NOT NULL"""
 
-# -- writing rows: values bound fast -------------------------------------------------------------
-# What it buys: Python's sqlite3 binds an int or a str directly, but a None or a bool only after
-# looking for an adapter (a key tuple, a dict miss, two attribute lookups): 3x the cost of an int.
-# A set's row has up to five (no popularity, `cancelled`, no festival, time zone or upload mark),
-# so binding them took a quarter of inserting 100,000 rows (measured, CPU, medians of 5: 380 ->
-# 275 ms). Its rule: `rows_of` binds no None and no bool. `cancelled` is bound as 0 or 1 (what
-# SQLite stores for a bool anyway); a missing popularity as NO_POPULARITY and a missing festival,
-# time zone or upload mark as NO_NAME: values no set can hold (a popularity is 0 to 100; a name
-# is never empty, the lineup refuses one; a mark is a core.upload_order token), which PUT turns
-# back into NULL with `nullif` before storing.
-NO_POPULARITY = -1
-NO_NAME = ""
-
-PUT = (
-    "INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, start_time, "
-    "end_time, popularity, guid, set_id, sequence, cancelled, festival, timezone, upload) "
-    f"VALUES (?, ?, ?, ?, ?, ?, nullif(?, {NO_POPULARITY}), ?, ?, ?, ?, "
-    f"nullif(?, '{NO_NAME}'), nullif(?, '{NO_NAME}'), nullif(?, '{NO_NAME}'))"
-)
 DELETE = f"DELETE FROM performances WHERE {PARTITION} = ? AND {SORT} = ?"
-
-Row = tuple[str, str, str, str, str, str, int, str, int, int, int, str, str, str]
-
-
-def rows_of(puts: Iterable[IdentifiedSet]) -> list[Row]:
-    """The rows PUT writes for these sets, in primary-key order (a B-tree fills fastest so).
-
-    Rows are unique on their first two columns (the key), so plain tuple order is key order,
-    and ~15x faster than a key function. Nothing bound is None or a bool (see above).
-    """
-    key = sort_key
-    rows = [
-        (p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
-         NO_POPULARITY if p.popularity is None else p.popularity,
-         guid, set_id, sequence, 1 if cancelled else 0,
-         NO_NAME if p.festival is None else p.festival,
-         NO_NAME if p.timezone is None else p.timezone,
-         NO_NAME if p.upload is None else p.upload)
-        for p, guid, set_id, sequence, cancelled in puts
-    ]
-    rows.sort()
-    return rows
 
 
 def performance_of(row: tuple[Any, ...]) -> Performance:

@@ -1,0 +1,82 @@
+"""The local store's writes: each origin's values written once into its statement, safely."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from festival_cli.core.model import Performance
+from festival_cli.core.plan import IdentifiedSet
+from festival_cli.stores.sqlite import SqliteStore
+from festival_cli.stores.sqlite_puts import MAX_ORIGINS, PUT, batches_of, literal, put_for
+from tests.factories import lineup, perf
+
+
+def put(p: Performance, set_id: int = 1) -> IdentifiedSet:
+    return (p, f"guid-{set_id}", set_id, 0, False)
+
+
+def origin(p: Performance, festival: str | None, timezone: str | None = None,
+           upload: str | None = None) -> Performance:
+    return replace(p, festival=festival, timezone=timezone, upload=upload)
+
+
+@pytest.mark.parametrize(("value", "written"), [
+    (None, "NULL"),
+    ("Riverside", "'Riverside'"),
+    ("it's", "'it''s'"),
+    ("'); DROP TABLE performances; --", "'''); DROP TABLE performances; --'"),
+    ("Sigur Rós ☃", "'Sigur Rós ☃'"),
+    ("", "''"),
+    ("a\x00b", None),  # SQL text cannot carry a NUL: bound instead
+    ("\ud800", None),  # nor a lone surrogate (no UTF-8 for it)
+])
+def test_literal(value: str | None, written: str | None) -> None:
+    assert literal(value) == written
+
+
+def test_one_origin_is_one_batch_binding_eleven_values_a_row_in_key_order() -> None:
+    sets = [origin(perf(name), "Big Fest", "Europe/London", "u1") for name in "CAB"]
+    [batch] = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    assert batch.statement == put_for(("Big Fest", "Europe/London", "u1"))
+    assert batch.statement.count("?") == 11
+    assert "'Big Fest', 'Europe/London', 'u1'" in batch.statement
+    assert [row[0] for row in batch.rows] == ["A", "B", "C"]
+    assert all(len(row) == 11 for row in batch.rows)
+
+
+def test_each_origin_has_a_batch_of_its_own() -> None:
+    sets = [origin(perf("A"), "One"), origin(perf("B"), None), origin(perf("C"), "One")]
+    batches = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    by_statement = {b.statement: [row[0] for row in b.rows] for b in batches}
+    assert by_statement == {put_for(("One", None, None)): ["A", "C"],
+                            put_for((None, None, None)): ["B"]}
+
+
+@pytest.mark.parametrize("sets", [
+    [origin(perf("A"), "One"), origin(perf("B"), "Nul\x00Fest")],  # a value without a literal
+    [origin(perf(f"P{i}"), f"Fest {i}") for i in range(MAX_ORIGINS + 1)],  # too many origins
+], ids=["no-literal", "too-many-origins"])
+def test_otherwise_every_value_is_bound_in_one_batch(sets: list[Performance]) -> None:
+    [batch] = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    assert batch.statement == PUT
+    assert all(len(row) == 14 for row in batch.rows)
+    assert [row[0] for row in batch.rows] == sorted(p.performer for p in sets)
+
+
+def test_nothing_to_put_is_no_batch() -> None:
+    assert batches_of([]) == []
+
+
+@pytest.mark.parametrize("festival", [
+    "O'Brien's '); DROP TABLE performances; --",
+    "Nul\x00Fest",
+    "Sigur Rós ☃",
+])
+def test_what_is_written_in_is_stored_exactly(sqlite_store: SqliteStore, festival: str) -> None:
+    sets = [origin(perf("A"), festival, "Europe/London"), origin(perf("B", start="20:00",
+                                                                      end="21:00"), None)]
+    sqlite_store.apply_lineup(lineup(*sets))
+    stored = {p.performer: (p.festival, p.timezone) for p in sqlite_store.stored_on(["2026-07-10"])}
+    assert stored == {"A": (festival, "Europe/London"), "B": (None, None)}
