@@ -7,14 +7,15 @@ from dataclasses import replace
 import pytest
 
 from festival_cli.core.model import Performance
-from festival_cli.core.plan import IdentifiedSet
+from festival_cli.core.plan import Plan
 from festival_cli.stores.sqlite import SqliteStore
 from festival_cli.stores.sqlite_puts import MAX_ORIGINS, PUT, batches_of, literal, put_for
 from tests.factories import lineup, perf
 
 
-def put(p: Performance, set_id: int = 1) -> IdentifiedSet:
-    return (p, f"guid-{set_id}", set_id, 0, False)
+def plan_of(sets: list[Performance]) -> Plan:
+    """A plan adding `sets`, with the fresh ids a store would have allocated."""
+    return Plan(dates=("2026-07-10",), added=tuple(sets), first_id=1, guid_prefix="guid-")
 
 
 def origin(p: Performance, festival: str | None, timezone: str | None = None,
@@ -38,7 +39,7 @@ def test_literal(value: str | None, written: str | None) -> None:
 
 def test_one_origin_is_one_batch_binding_eleven_values_a_row_in_key_order() -> None:
     sets = [origin(perf(name), "Big Fest", "Europe/London", "u1") for name in "CAB"]
-    [batch] = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    [batch] = batches_of(plan_of(sets))
     assert batch.statement == put_for(("Big Fest", "Europe/London", "u1"))
     assert batch.statement.count("?") == 11
     assert "'Big Fest', 'Europe/London', 'u1'" in batch.statement
@@ -48,7 +49,7 @@ def test_one_origin_is_one_batch_binding_eleven_values_a_row_in_key_order() -> N
 
 def test_each_origin_has_a_batch_of_its_own() -> None:
     sets = [origin(perf("A"), "One"), origin(perf("B"), None), origin(perf("C"), "One")]
-    batches = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    batches = batches_of(plan_of(sets))
     by_statement = {b.statement: [row[0] for row in b.rows] for b in batches}
     assert by_statement == {put_for(("One", None, None)): ["A", "C"],
                             put_for((None, None, None)): ["B"]}
@@ -59,14 +60,14 @@ def test_each_origin_has_a_batch_of_its_own() -> None:
     [origin(perf(f"P{i}"), f"Fest {i}") for i in range(MAX_ORIGINS + 1)],  # too many origins
 ], ids=["no-literal", "too-many-origins"])
 def test_otherwise_every_value_is_bound_in_one_batch(sets: list[Performance]) -> None:
-    [batch] = batches_of(put(p, i) for i, p in enumerate(sets, start=1))
+    [batch] = batches_of(plan_of(sets))
     assert batch.statement == PUT
     assert all(len(row) == 14 for row in batch.rows)
     assert [row[0] for row in batch.rows] == sorted(p.performer for p in sets)
 
 
 def test_nothing_to_put_is_no_batch() -> None:
-    assert batches_of([]) == []
+    assert batches_of(plan_of([])) == []
 
 
 @pytest.mark.parametrize("festival", [

@@ -300,7 +300,7 @@ class SqliteStore(Store):
 
     def _apply(self, plan: Plan, progress: Progress | None = None,
                meanwhile: Meanwhile | None = None) -> None:
-        batches = batches_of(plan.identified_puts())
+        batches = batches_of(plan)
         puts = sum(len(batch.rows) for batch in batches)
         deletes = [p.key for p in plan.deletes]
         total = puts + len(deletes)
