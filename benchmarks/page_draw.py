@@ -59,9 +59,13 @@ def one_day_site(sets: int, folder: Path) -> list[str]:
 
 def draw_times(sets: int, runs: int) -> tuple[float, float]:
     """Median seconds of (the page's first grid, the bare list) over `runs` fresh loads."""
+    with tempfile.TemporaryDirectory(prefix="festival-page-") as work:  # removed after
+        return _draw_times(sets, runs, Path(work))
+
+
+def _draw_times(sets: int, runs: int, folder: Path) -> tuple[float, float]:
     from tests.page.browser import chromium, open_page, serve, viewport
 
-    folder = Path(tempfile.mkdtemp(prefix="festival-page-"))
     titles = one_day_site(sets, folder)
     ours: list[float] = []
     bare: list[float] = []
