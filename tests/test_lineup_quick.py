@@ -137,6 +137,10 @@ def twice_the_first(text: str) -> str:
     (lambda t: t.replace('"stage": "Stage 0001"', '"stage": "Stage 0002"', 1), True),
     (lambda t: t.replace('"stage": "Stage 0000"', '"stage" : "Stage 0000"', 1), True),
     (twice_the_first, False),  # a duplicate set
+    # A performer playing twice: at another minute, a set of its own; at the same minute (on
+    # another stage), the same set given twice.
+    (lambda t: t.replace('"Performer 000001"', '"Performer 000000"', 1), True),
+    (lambda t: t.replace('"Performer 000014"', '"Performer 000000"', 1), False),
     (lambda t: t.replace('"Stage 0000"', '"St\\u0061ge 0000"', 1), True),  # an escape
     (lambda t: t.replace('"stage": ', '"st\\u0061ge": "X", "stage": ', 1), False),  # twice
     (lambda t: t.replace('"Stage 0000"', '"Stage \\"0000\\""', 1), False),  # an escaped quote
