@@ -81,6 +81,27 @@ def test_it_writes_what_one_process_writes(store: SqliteStore, tmp_path: Path,
     assert files_of(tmp_path / "two") == files_of(tmp_path / "one")
 
 
+def test_the_second_process_is_reaped_after_the_switch_not_before(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Its report is read as soon as it is whole; the child's own ending (letting go of its
+    # copy of this process's memory) overlaps the renames instead of preceding them.
+    calls: list[str] = []
+    real_replace, real_waitpid = os.replace, os.waitpid
+
+    def replace(temporary: Any, target: Any) -> None:
+        calls.append("rename")
+        real_replace(temporary, target)
+
+    def waitpid(pid: int, options: int) -> tuple[int, int]:
+        calls.append("reap")
+        return real_waitpid(pid, options)
+
+    monkeypatch.setattr(forked.os, "replace", replace)
+    monkeypatch.setattr(forked.os, "waitpid", waitpid)
+    publish_to(tmp_path / "site", store)
+    assert calls.count("reap") == 1 and calls[-1] == "reap" and "rename" in calls
+
+
 def test_a_failure_in_the_second_process_leaves_the_site_as_it_was(
         store: SqliteStore, tmp_path: Path) -> None:
     site = tmp_path / "site"
