@@ -86,34 +86,27 @@ def batches_of(plan: Plan) -> list[Batch]:
     """The batches that write the plan's puts (see the module docstring). Rows are unique on
     their first two columns (the key), so plain tuple order is key order, ~15x faster than a
     key function."""
-    origins = set(map(_origin, plan.puts))  # in C: no tuple of five per set kept for it
-    statements = {o: put_for(o) for o in origins} if len(origins) <= MAX_ORIGINS else {}
+    puts = plan.puts  # in the order of identified_puts
     key = sort_key
-    if not statements or None in statements.values():
-        bound: list[Row] = [
-            (p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
-             NO_POPULARITY if p.popularity is None else p.popularity,
-             guid, set_id, sequence, 1 if cancelled else 0, p.festival, p.timezone, p.upload)
-            for p, guid, set_id, sequence, cancelled in plan.identified_puts()]
-        bound.sort()
-        return [Batch(PUT, bound)] if bound else []
-    grouped: dict[Origin, list[Row]] = {origin: [] for origin in statements}
-    if len(grouped) == 1:  # an upload's own sets: one comprehension, no lookup per row
-        [only] = grouped.values()
-        only.extend([(p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
-                      NO_POPULARITY if p.popularity is None else p.popularity,
-                      guid, set_id, sequence, 1 if cancelled else 0)
-                     for p, guid, set_id, sequence, cancelled in plan.identified_puts()])
+    rows: list[Row] = [
+        (p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
+         NO_POPULARITY if p.popularity is None else p.popularity,
+         guid, set_id, sequence, 1 if cancelled else 0)
+        for p, guid, set_id, sequence, cancelled in plan.identified_puts()]
+    if not rows:
+        return []
+    origins = set(map(_origin, puts))  # one pass, in C
+    written = {o: put for o in origins if (put := put_for(o)) is not None} \
+        if len(origins) <= MAX_ORIGINS else {}
+    grouped: dict[str, list[Row]]
+    if len(written) != len(origins):  # a value without a literal, or too many origins
+        grouped = {PUT: [row + _origin(p) for row, p in zip(rows, puts, strict=True)]}
+    elif len(written) == 1:  # an upload's own sets: no lookup per row
+        grouped = {put: rows for put in written.values()}
     else:
-        for p, guid, set_id, sequence, cancelled in plan.identified_puts():
-            grouped[_origin(p)].append(
-                (p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
-                 NO_POPULARITY if p.popularity is None else p.popularity,
-                 guid, set_id, sequence, 1 if cancelled else 0))
-    batches = []
-    for origin, rows in grouped.items():
-        rows.sort()
-        statement = statements[origin]
-        assert statement is not None  # every origin has one here (checked above)
-        batches.append(Batch(statement, rows))
-    return batches
+        grouped = {}
+        for row, p in zip(rows, puts, strict=True):
+            grouped.setdefault(written[_origin(p)], []).append(row)
+    for batch in grouped.values():
+        batch.sort()
+    return [Batch(statement, batch) for statement, batch in grouped.items()]
