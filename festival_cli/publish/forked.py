@@ -18,10 +18,10 @@ with `os._exit` (no atexit handler, no buffer of the parent's flushed twice). It
 the switch: its ending (letting go of its copy of this process's memory) overlaps the renames,
 10,000-set publish 266 -> 255 ms (medians of 15, alternated). Whatever fails, in either
 process, every file written aside by either is removed and the failure is raised here: an
-OSError as the PublishError naming the file, an interrupt as KeyboardInterrupt. Only on Linux (a fork without exec is unsafe
-on macOS once system frameworks are loaded, and Windows has none), and only when nothing else
-runs in this process (no other thread): otherwise, and if the fork itself fails, both halves
-are made here in turn.
+OSError as the PublishError naming the file, an interrupt as KeyboardInterrupt. Only on Linux
+(a fork without exec is unsafe on macOS once system frameworks are loaded, and Windows has
+none), and only when nothing else runs in this process (no other thread): otherwise, and if
+the fork itself fails, both halves are made here in turn.
 """
 
 from __future__ import annotations
