@@ -117,8 +117,15 @@ class Plan:
                 continue
             if next_id is None:
                 raise ValueError("a plan with new sets is applied without fresh ids")
-            yield p, f"{self.guid_prefix}{next_id:012x}", next_id, p.sequence, p.cancelled
+            yield p, fresh_guid(self.guid_prefix, next_id), next_id, p.sequence, p.cancelled
             next_id += 1
+
+    @property
+    def all_fresh(self) -> bool:
+        """Every put gets a fresh identity: its id `first_id` + its place in `puts`, its guid
+        `fresh_guid` of that (a first upload; a store may then make them itself)."""
+        puts = self.puts
+        return self.first_id is not None and self.fresh_count == len(puts) > 0
 
     def counts(self) -> dict[str, int]:
         return {
@@ -249,6 +256,15 @@ def compute_plan(
         backfilled=tuple(backfilled),
         resting=tuple(p for p in tombs.values() if p.key not in ending),
     )
+
+
+GUID_ID_HEX_DIGITS = 12  # a fresh guid: its plan's prefix, then the set's id in 12 hex digits
+
+
+def fresh_guid(prefix: str, set_id: int) -> str:
+    """The guid of a fresh set: `prefix` (`new_guid_prefix`) and the id, GUID_ID_HEX_DIGITS
+    hex digits."""
+    return f"{prefix}{set_id:0{GUID_ID_HEX_DIGITS}x}"
 
 
 def new_guid_prefix() -> str:
