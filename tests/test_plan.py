@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from festival_cli.core.ingest import describe_change, describe_changes
 from festival_cli.core.model import Performance
-from festival_cli.core.plan import Move, Update, compute_plan
+from festival_cli.core.plan import Move, Plan, Update, compute_plan
 from tests.factories import identified, perf
 
 A = perf("A", start="18:00", end="19:00")
@@ -208,3 +209,15 @@ def test_tombstones_not_revived_rest_until_their_day_has_passed() -> None:
     assert (resting.resting, resting.purged, resting.writes) == ((tomb,), (), False)
     passed = compute_plan([A], [identified(A), tomb], clock=datetime(2026, 7, 12))
     assert (passed.resting, passed.purged) == ((), (tomb,))
+
+
+@pytest.mark.parametrize(("added", "cancelled", "first_id", "fresh"), [
+    ((perf("A"), perf("B")), (), 1, True),  # a first upload: every set new
+    ((), (), 1, False),  # nothing to put
+    ((perf("A"),), (identified(perf("B")),), 2, False),  # a tombstone keeps its identity
+    ((perf("A"),), (), None, False),  # no ids allocated yet
+])
+def test_all_fresh(added: tuple[Performance, ...], cancelled: tuple[Performance, ...],
+                   first_id: int | None, fresh: bool) -> None:
+    plan = Plan(dates=("2026-07-10",), added=added, cancelled=cancelled, first_id=first_id)
+    assert plan.all_fresh is fresh

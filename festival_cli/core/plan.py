@@ -25,6 +25,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import datetime
 from itertools import chain
+from operator import attrgetter
 
 from festival_cli.core.model import Performance, day_over, new_performance
 
@@ -123,9 +124,10 @@ class Plan:
     @property
     def all_fresh(self) -> bool:
         """Every put gets a fresh identity: its id `first_id` + its place in `puts`, its guid
-        `fresh_guid` of that (a first upload; a store may then make them itself)."""
+        `fresh_guid` of that (a first upload; a store may then make them itself). A put
+        without a guid is fresh; looked for in C (`any` of the guids, no guid being empty)."""
         puts = self.puts
-        return self.first_id is not None and self.fresh_count == len(puts) > 0
+        return self.first_id is not None and bool(puts) and not any(map(_GUID, puts))
 
     def counts(self) -> dict[str, int]:
         return {
@@ -258,6 +260,7 @@ def compute_plan(
     )
 
 
+_GUID = attrgetter("guid")
 GUID_ID_HEX_DIGITS = 12  # a fresh guid: its plan's prefix, then the set's id in 12 hex digits
 
 
