@@ -36,7 +36,7 @@ from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import sqlite_files
-from festival_cli.stores.sqlite_puts import Batch, batches_of
+from festival_cli.stores.sqlite_puts import batches_of, write_batches
 from festival_cli.stores.sqlite_schema import (
     COLUMNS,
     DELETE,
@@ -53,7 +53,6 @@ log = logging.getLogger(__name__)
 BUSY_TIMEOUT_SECONDS = 5.0
 # Below this many puts into an empty table, dropping and rebuilding the indexes is not worth it.
 BULK_LOAD_MIN = 1_000
-PROGRESS_STEP = 5_000
 # The most parameters one statement is given: under the smallest limit any SQLite has had.
 PARAMETERS_MAX = 500
 
@@ -313,7 +312,7 @@ class SqliteStore(Store):
             if bulk:
                 for name in INDEXES_SQL:
                     self._db.execute(f"DROP INDEX {name}")
-            self._put(batches, len(deletes), total, progress)
+            write_batches(self._db, batches, len(deletes), total, progress)
             if bulk:  # SQLite builds them with the GIL released: the caller's work meanwhile,
                 # and the rows, written, freed on the second thread too (core/overlap.py)
                 with (meanwhile or Meanwhile()).alongside(drop=batches):
@@ -326,18 +325,6 @@ class SqliteStore(Store):
             )
         log.info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
                  self.path)
-
-    def _put(self, batches: list[Batch], done: int, total: int,
-             progress: Progress | None) -> None:
-        """Run the batches (a helper: nothing of them stays referenced here once done, so
-        `alongside` can free them)."""
-        for batch in batches:
-            for start in range(0, len(batch.rows), PROGRESS_STEP):
-                chunk = batch.rows[start : start + PROGRESS_STEP]
-                self._db.executemany(batch.statement, chunk)
-                done += len(chunk)
-                if progress is not None:
-                    progress(done, total)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():

@@ -34,6 +34,7 @@ of each row), so two tricks keep what is bound per row small. Each has its measu
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import count
@@ -41,8 +42,10 @@ from operator import attrgetter
 
 from festival_cli.core.model import KEY_SEPARATOR, Performance, sort_key
 from festival_cli.core.plan import GUID_ID_HEX_DIGITS, Plan
+from festival_cli.core.store import Progress
 
 NO_POPULARITY = -1
+PROGRESS_STEP = 5_000  # rows per executemany: how often a long write reports its progress
 MAX_ORIGINS = 16  # beyond, one statement binding every value (a write rarely has more than 2)
 
 _INTO = ("INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, "
@@ -153,3 +156,16 @@ def batches_of(plan: Plan) -> list[Batch]:
     for batch in grouped.values():
         batch.sort()
     return [Batch(statement, batch) for statement, batch in grouped.items()]
+
+
+def write_batches(db: sqlite3.Connection, batches: list[Batch], done: int, total: int,
+                  progress: Progress | None) -> None:
+    """Run the batches, reporting (done, total) every PROGRESS_STEP rows. Nothing of them
+    stays referenced here once done, so the caller may free them (core/overlap.py)."""
+    for batch in batches:
+        for start in range(0, len(batch.rows), PROGRESS_STEP):
+            chunk = batch.rows[start : start + PROGRESS_STEP]
+            db.executemany(batch.statement, chunk)
+            done += len(chunk)
+            if progress is not None:
+                progress(done, total)
