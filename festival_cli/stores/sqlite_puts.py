@@ -1,7 +1,7 @@
 """Writing sets into the local store: a write's rows, each batch with the statement it runs.
 
 Binding values is most of what inserting costs (Python's sqlite3 converts and binds each value
-of each row), so two tricks keep what is bound per row small. Each has its measure and its rule.
+of each row), so three tricks keep what is bound per row small. Each has its measure and its rule.
 
 1. **No None and no bool bound.** sqlite3 binds an int or a str directly, but a None or a bool
    only after looking for an adapter (a key tuple, a dict miss, two attribute lookups): 3x the
@@ -19,8 +19,8 @@ of each row), so two tricks keep what is bound per row small. Each has its measu
    as `literal` writes it (NULL, or a string in single quotes with each quote doubled: SQLite's
    only escape in a string), never otherwise; a value that SQL text cannot carry (a NUL, a lone
    surrogate) gets no literal. The rows are grouped by origin, one batch each; when a value has
-   no literal, or a write holds more than MAX_ORIGINS origins, every row binds all 14 values in
-   one batch, as before.
+   no literal, or a write holds more than MAX_ORIGINS origins, every row binds its origin's
+   three values too, in one batch (`PUT`).
 
 3. **What SQLite can make from a row, it makes.** The key `date#start` is the date and the
    start bound in the same row, joined with `model.KEY_SEPARATOR` (`_KEY`); the guid of a set
@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from itertools import count
 from operator import attrgetter
 
-from festival_cli.core.model import KEY_SEPARATOR, Performance, sort_key
+from festival_cli.core.model import KEY_SEPARATOR, Performance
 from festival_cli.core.plan import GUID_ID_HEX_DIGITS, Plan
 from festival_cli.core.store import Progress
 
@@ -51,14 +51,23 @@ MAX_ORIGINS = 16  # beyond, one statement binding every value (a write rarely ha
 _INTO = ("INSERT OR REPLACE INTO performances (performer, date_start_time, stage, date, "
          "start_time, end_time, popularity, guid, set_id, sequence, cancelled, festival, "
          "timezone, upload) ")
-PUT = (f"{_INTO}VALUES (?, ?, ?, ?, ?, ?, nullif(?, {NO_POPULARITY}), ?, ?, ?, ?, ?, ?, ?)")
-# The rows of trick 2 bind (performer, date, start, stage, end, popularity, guid, set id,
-# sequence, cancelled), or without the guid when SQLite makes it (trick 3): ?7 is then the id.
+# A row binds (performer, date, start, stage, end, popularity, guid, set id, sequence,
+# cancelled), without the guid when SQLite makes it (trick 3: ?7 is then the id), and with its
+# origin after them when that is bound too (PUT).
 _KEY = f"?2 || '{KEY_SEPARATOR}' || ?3"
 _FRESH_GUID = f"printf('%0{GUID_ID_HEX_DIGITS}x', ?7)"
 assert "'" not in KEY_SEPARATOR  # written into _KEY as it is
 
-Row = tuple[object, ...]  # PUT's 14 values, or trick 2's 10 (9 when SQLite makes the guid)
+
+def _statement(origin: list[str], guid: str, first: int) -> str:
+    """The INSERT of rows whose id, sequence and flag are bound from ?`first` on."""
+    return (f"{_INTO}VALUES (?1, {_KEY}, ?4, ?2, ?3, ?5, nullif(?6, {NO_POPULARITY}), {guid}, "
+            f"?{first}, ?{first + 1}, ?{first + 2}, {', '.join(origin)})")
+
+
+PUT = _statement(["?11", "?12", "?13"], "?7", 8)  # every value bound, the origin's too
+
+Row = tuple[object, ...]  # 10 values; 9 when SQLite makes the guid; 13 with the origin (PUT)
 Origin = tuple[str | None, str | None, str | None]  # festival, time zone, upload mark
 _origin: Callable[[Performance], Origin] = attrgetter("festival", "timezone", "upload")
 
@@ -97,10 +106,9 @@ def put_for(origin: Origin, fresh_prefix: str | None = None) -> str | None:
     values = _literals((*origin, *([] if fresh_prefix is None else [fresh_prefix])))
     if values is None:
         return None
-    guid = "?7" if fresh_prefix is None else f"{values[3]} || {_FRESH_GUID}"
-    first = 8 if fresh_prefix is None else 7  # where the id, the sequence and the flag are
-    return (f"{_INTO}VALUES (?1, {_KEY}, ?4, ?2, ?3, ?5, nullif(?6, {NO_POPULARITY}), {guid}, "
-            f"?{first}, ?{first + 1}, ?{first + 2}, {', '.join(values[:3])})")
+    if fresh_prefix is None:
+        return _statement(values, "?7", 8)
+    return _statement(values[:3], f"{values[3]} || {_FRESH_GUID}", 7)
 
 
 def _literals(values: tuple[str | None, ...]) -> list[str] | None:
@@ -124,17 +132,9 @@ def batches_of(plan: Plan) -> list[Batch]:
     fresh = plan.guid_prefix if plan.all_fresh else None
     written = {o: put for o in origins if (put := put_for(o, fresh)) is not None} \
         if len(origins) <= MAX_ORIGINS else {}
-    if len(written) != len(origins):  # a value without a literal, or too many origins
-        key = sort_key
-        bound: list[Row] = [
-            (p.performer, key(p.date, p.start), p.stage, p.date, p.start, p.end,
-             NO_POPULARITY if p.popularity is None else p.popularity,
-             guid, set_id, sequence, 1 if cancelled else 0, p.festival, p.timezone, p.upload)
-            for p, guid, set_id, sequence, cancelled in plan.identified_puts()]
-        bound.sort()
-        return [Batch(PUT, bound)]
+    bound = len(written) != len(origins)  # a value without a literal, or too many origins
     rows: list[Row]
-    if fresh is not None:  # ids in `puts` order from first_id (Plan.with_fresh_ids)
+    if fresh is not None and not bound:  # ids in `puts` order from first_id (with_fresh_ids)
         first = plan.first_id
         assert first is not None  # all_fresh says so
         rows = [(p.performer, p.date, p.start, p.stage, p.end,
@@ -147,7 +147,9 @@ def batches_of(plan: Plan) -> list[Batch]:
                  guid, set_id, sequence, 1 if cancelled else 0)
                 for p, guid, set_id, sequence, cancelled in plan.identified_puts()]
     grouped: dict[str, list[Row]]
-    if len(written) == 1:  # an upload's own sets: no lookup per row
+    if bound:
+        grouped = {PUT: [row + _origin(p) for row, p in zip(rows, puts, strict=True)]}
+    elif len(written) == 1:  # an upload's own sets: no lookup per row
         grouped = {put: rows for put in written.values()}
     else:
         grouped = {}
