@@ -12,6 +12,7 @@ from click.testing import Result
 from rich.console import Console
 
 from festival_cli.cli import console, tables
+from tests.spies import calls_to
 from tests.test_timetable_layout import day_sets
 
 Run = Callable[..., Result]
@@ -111,14 +112,7 @@ def test_a_query_that_fits_is_a_table(cli: Run, day_db: str,
 def test_a_table_measures_each_cell_once(monkeypatch: pytest.MonkeyPatch,
                                          capsys: pytest.CaptureFixture[str]) -> None:
     """Checking the width as columns are dropped, then padding plain lines: one measure a cell."""
-    measured: list[str] = []
-    width = tables.text_width
-
-    def counted(text: str) -> int:
-        measured.append(text)
-        return width(text)
-
-    monkeypatch.setattr(tables, "text_width", counted)
+    measured = calls_to(monkeypatch, tables, "text_width")
     monkeypatch.setattr(tables, "plain", lambda stream: True)
     monkeypatch.setenv("COLUMNS", "30")
     headers = ["Performer", "Stage", "Date", "Popularity"]
@@ -127,6 +121,7 @@ def test_a_table_measures_each_cell_once(monkeypatch: pytest.MonkeyPatch,
             ["Night Owls Collective", "Club", "2026-07-11", ""]]
     tables.table(headers, rows, droppable=["Popularity", "Date"])
     lines = capsys.readouterr().out.splitlines()
-    assert sorted(measured) == sorted([*headers, *(cell for row in rows for cell in row)])
+    assert sorted(text for (text,) in measured) == sorted(
+        [*headers, *(cell for row in rows for cell in row)])
     assert lines[0].split() == ["Performer", "Stage"]  # both dropped: then it fits 30
     assert lines[2] == "坂本龍一 Ensemble      Forest"  # wide characters padded as two columns

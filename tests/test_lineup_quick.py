@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 from festival_cli.core import lineup_quick
 from festival_cli.core.lineup import Report, check_lineup, checked_lineup
 from tests.factories import big_lineup
+from tests.spies import calls_to
 
 # The first values of each pool are valid and usual; the rest are valid but need the full check
 # (a name to normalise, a no-break space) or are invalid.
@@ -158,10 +159,7 @@ def test_an_accepted_file_s_warnings_are_found_when_its_report_is_asked_for(
         monkeypatch: pytest.MonkeyPatch, strict: bool, at_once: bool) -> None:
     # An upload finds them while the store writes (core/overlap.py); with --strict they are
     # errors, so they are found before anything is written.
-    sweeps: list[int] = []
-    real = lineup_quick.warnings_for
-    monkeypatch.setattr(lineup_quick, "warnings_for",
-                        lambda *a, **k: (sweeps.append(1), real(*a, **k))[1])
+    sweeps = calls_to(monkeypatch, lineup_quick, "warnings_for")
     checked = checked_lineup(usual(), "l.json", strict=strict, shown=20)  # it has warnings
     assert len(sweeps) == at_once
     assert (checked.lineup is None) == strict  # refused for them only when strict

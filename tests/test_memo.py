@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,6 +13,7 @@ from festival_cli.core.memo import Memo, memo_key, memo_of
 from festival_cli.core.plan import compute_plan
 from festival_cli.core.records import Ingestion
 from tests.factories import document, record
+from tests.spies import calls_to
 
 DATA = document(record(), record(performer="Brass Owls", start="18:30", end="19:30"))
 
@@ -81,14 +81,7 @@ def test_a_memo_does_not_outlive_the_code_that_wrote_it(tmp_path: Path,
     import festival_cli.core.ingest as ingest_module
     from festival_cli.targets.local import LocalTarget
 
-    validated: list[str] = []
-    real = ingest_module.checked_lineup
-
-    def counting(*args: Any, **kwargs: Any) -> Any:
-        validated.append("once more")
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(ingest_module, "checked_lineup", counting)
+    validated = calls_to(monkeypatch, ingest_module, "checked_lineup")
     target = LocalTarget.open(tmp_path / "f.db", write=True)
     try:
         target.upload(DATA, "l.json")

@@ -14,6 +14,7 @@ from festival_cli.targets.stack import StackTarget
 from lambda_handler.handler import Pipeline, handler
 from tests.aws.moto_world import World, create_stack
 from tests.factories import document, record
+from tests.spies import calls_to
 
 LINEUP = document(record(), record(performer="Brass Tide", start="20:00", end="21:00",
                                    popularity=None))
@@ -168,14 +169,7 @@ def test_export_with_no_selector_reads_every_stored_date_of_the_stack_without_a_
     world.put("uploads/lineup.json", document(
         record(), record(performer="Brass Tide", date="2026-07-11", popularity=None)))
     run_function(world)
-    scans: list[object] = []
-    real_scan = DynamoHandler.scan
-
-    def watched(self: Any) -> Any:
-        scans.append(self)
-        return real_scan(self)
-
-    monkeypatch.setattr(DynamoHandler, "scan", watched)
+    scans = calls_to(monkeypatch, DynamoHandler, "scan")
     result = run("export", "--stack", stack, "--output", "json")
     assert result.exit_code == 0, result.output
     assert [(p["performer"], p["date"]) for p in json.loads(result.stdout)["performances"]] == [
