@@ -47,7 +47,10 @@ _SET_KEY = attrgetter("performer", "date", "start")  # one set: its performer an
 def quick_accept(text: str, *, plain_text: bool, shown: int | None) -> Accepted | None:
     """The lineup of `text` and the sweep that finds its warnings, when the file is valid in
     the usual form; None to let the full check judge it."""
-    if '\\"' in text:  # an escaped quote: the quotes no longer count the strings (below)
+    # An escaped quote: the quotes no longer count the strings (below). Most files have no
+    # backslash at all, and looking for one character is ~70 times faster than for two
+    # (12.8 MB: 0.2 ms instead of 15: str's search for two skips ahead by neither).
+    if "\\" in text and '\\"' in text:
         return None
     try:
         doc = json.loads(text)
