@@ -1,6 +1,6 @@
 """`python -m festival_cli` runs the `festival` command."""
 
-from festival_cli.cli.app import main
+from festival_cli.cli.entry import main
 
 if __name__ == "__main__":
     main()

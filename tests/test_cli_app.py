@@ -74,6 +74,34 @@ def test_a_command_loads_only_its_own_module() -> None:
     assert "boto3" not in loaded
 
 
+def test_a_first_upload_of_a_file_without_a_zone_imports_no_zoneinfo_csv_or_tempfile(
+        tmp_path: Path) -> None:
+    lineup = tmp_path / "lineup.json"
+    lineup.write_text(json.dumps([p.to_record() for p in big_lineup(3)]))
+    loaded = _modules_loaded_by("upload", "--db", str(tmp_path / "f.db"), str(lineup))
+    assert not loaded & {"zoneinfo", "csv", "tempfile"}
+
+
+# -- the console script (cli/entry.py) --------------------------------------------------------
+
+
+def test_the_console_script_is_the_entry_module() -> None:
+    import tomllib
+
+    project = tomllib.loads((Path(__file__).parents[1] / "pyproject.toml").read_text())
+    assert project["project"]["scripts"]["festival"] == "festival_cli.cli.entry:main"
+
+
+def test_the_entry_freezes_what_the_imports_made_and_leaves_the_collector_on() -> None:
+    code = ("import gc\nimport festival_cli.cli.entry\n"
+            "print(gc.isenabled(), gc.get_freeze_count())")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    enabled, frozen = done.stdout.split()
+    assert enabled == "True"
+    assert int(frozen) > 10_000  # the CLI's modules: out of every collection
+
+
 # -- leaving at once (cli/leaving.py) ---------------------------------------------------------
 
 
