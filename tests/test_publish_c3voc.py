@@ -6,6 +6,7 @@ jsonschema with its format checks (uuid, date, date-time, uri), as the apps' own
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from functools import cache
 from pathlib import Path
@@ -18,7 +19,8 @@ import xmlschema
 from festival_cli.core.ingest import ingest
 from festival_cli.publish.c3voc import acronym, distinct, xml_text
 from festival_cli.publish.ics import stage_paths
-from festival_cli.publish.site import SiteFile, build_site
+from festival_cli.publish.site import SiteFile, build_site, version_of
+from festival_cli.publish.snapshot import read_snapshot
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import big_document, document, record
 
@@ -174,3 +176,30 @@ def test_stages_whose_names_make_one_slug_get_calendars_of_their_own() -> None:
     assert stage_paths(["Main Stage", "main-stage", "Tent"]) == {
         "Main Stage": "stages/main-stage.ics", "main-stage": "stages/main-stage-2.ics",
         "Tent": "stages/tent.ics"}
+
+
+# The schedule's version changes exactly when what the apps show of a set does (its identity,
+# its change count, its cancellation), whatever the minute of the last change.
+@pytest.mark.parametrize(("change", "differs"), [
+    (lambda p: p, False),
+    (lambda p: dataclasses.replace(p, popularity=3), False),
+    (lambda p: dataclasses.replace(p, sequence=p.sequence + 1), True),
+    (lambda p: dataclasses.replace(p, guid="00000000-0000-4000-8000-000000000000"), True),
+])
+def test_the_schedule_s_version_follows_each_set_s_identity_and_changes(
+        sqlite_store: SqliteStore, change: Any, differs: bool) -> None:
+    ingest(sqlite_store, document(record(), record(performer="B", stage="Tent")), "l.json")
+    site = read_snapshot(sqlite_store)
+    first, *rest = site.sets
+    changed = dataclasses.replace(site, sets=(change(first), *rest))
+    assert (version_of(changed) != version_of(site)) is differs
+
+
+def test_a_cancelled_set_changes_the_schedule_s_version(sqlite_store: SqliteStore) -> None:
+    ingest(sqlite_store, document(record(), record(performer="B", stage="Tent")), "l.json")
+    site = read_snapshot(sqlite_store)
+    first, *rest = site.sets
+    gone = dataclasses.replace(first, cancelled=True, sequence=first.sequence + 1)
+    changed = dataclasses.replace(site, sets=tuple(rest), cancelled=(gone,))
+    assert version_of(changed) != version_of(site)
+    assert version_of(changed).split()[:2] == version_of(site).split()[:2]  # the same minute

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -153,8 +154,46 @@ def test_a_second_process_that_ends_without_a_word_is_an_error(tmp_path: Path) -
     ({"interrupted": True}, KeyboardInterrupt),
     ({"error": "ValueError: a bug"}, RuntimeError),
     ({"oserror": [13, "Permission denied", "/site/x"]}, PermissionError),
+    ({"redo": True}, forked.Redo),
 ])
 def test_what_failed_in_the_second_process_is_raised_here(
         reported: dict[str, Any], raised: type[BaseException]) -> None:
     with pytest.raises(raised):
         forked._raise_reported(reported)
+
+
+# -- each half reading the store itself (site._ReadTwice) --------------------------------------
+NOW = datetime(2030, 7, 1, tzinfo=UTC)
+
+
+def test_the_second_process_reads_the_store_through_its_own_connection(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    opened_by = tmp_path / "opened-by"
+    real = SqliteStore.reopened
+
+    def reopened(self: SqliteStore) -> SqliteStore:
+        opened_by.write_text(str(os.getpid()))
+        return real(self)
+
+    monkeypatch.setattr(SqliteStore, "reopened", reopened)
+    publish_to(tmp_path / "site", store, now=NOW)
+    assert int(opened_by.read_text()) != os.getpid()
+
+
+def test_an_upload_between_the_two_reads_publishes_one_state_the_newer(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    real = SqliteStore.reopened
+
+    def reopened(self: SqliteStore) -> SqliteStore:  # the second half: an upload lands first
+        writer = SqliteStore(self.path)
+        ingest(writer, document(*REVISED), "revised.json")
+        writer.close()
+        return real(self)
+
+    monkeypatch.setattr(SqliteStore, "reopened", reopened)
+    done = publish_to(tmp_path / "site", store, now=NOW)
+    monkeypatch.undo()
+    assert [p.performer for p in done.site.sets] == ["Aurora Fields"]  # the revision's
+    again = publish_to(tmp_path / "again", store, now=NOW)
+    assert files_of(tmp_path / "site") == files_of(tmp_path / "again")  # every file of it
+    assert again.site == done.site

@@ -14,6 +14,7 @@ import pytest
 from festival_cli.core.errors import StoreError, TransientStoreError
 from festival_cli.core.ingest import ingest
 from festival_cli.core.query import KeyRead, Query
+from festival_cli.core.records import Ingestion
 from festival_cli.core.schema import DATE_POPULARITY, DATE_TIME, STAGE_DATE_START, TABLE
 from festival_cli.stores import sqlite_files
 from festival_cli.stores.sqlite import BULK_LOAD_MIN, SqliteStore
@@ -343,6 +344,37 @@ def test_an_unchanged_revision_keeps_the_versions(sqlite_store: SqliteStore) -> 
     sqlite_store.apply_lineup(lineup(perf("A")))
     sqlite_store.apply_lineup(lineup(perf("A")))
     assert versions(sqlite_store) == {"2026-07-10": 1}
+
+
+def state(store: SqliteStore) -> str | None:
+    with store.reading() as found:
+        return found
+
+
+def test_a_reading_s_state_changes_with_every_write_of_sets_or_records(
+        sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    first = state(sqlite_store)
+    assert first is not None and state(sqlite_store) == first  # nothing written: the same
+    other = sqlite_store.reopened()
+    assert state(other) == first  # read through another connection too
+    other.close()
+    sqlite_store.apply_lineup(lineup(perf("A"), perf("B")))
+    second = state(sqlite_store)
+    assert second != first
+    sqlite_store.save_ingestion(Ingestion(id="another", file="f.json"))
+    assert state(sqlite_store) != second
+
+
+def test_a_reading_sees_one_state_while_another_connection_writes(
+        sqlite_store: SqliteStore) -> None:
+    sqlite_store.apply_lineup(lineup(perf("A")))
+    with sqlite_store.reading():
+        writer = SqliteStore(sqlite_store.path)
+        writer.apply_lineup(lineup(perf("A"), perf("B")))
+        writer.close()
+        assert [p.performer for p in sqlite_store.stored_on(["2026-07-10"])] == ["A"]
+    assert [p.performer for p in sqlite_store.stored_on(["2026-07-10"])] == ["A", "B"]
 
 
 def test_a_date_never_written_has_no_version(sqlite_store: SqliteStore) -> None:

@@ -104,6 +104,18 @@ class Store(ABC):
     def close(self) -> None:  # noqa: B027 - optional hook, most backends need nothing
         """Release what the store holds (a connection)."""
 
+    # -- reading from two processes (publish/site.py) ----------------------------------------
+    def reopened(self) -> Store | None:
+        """This store opened anew, to read from another process (after a fork): None when the
+        backend cannot (then one read serves both)."""
+        return None
+
+    def reading(self) -> contextlib.AbstractContextManager[str | None]:
+        """Reads inside see one state of the store, and the block is given what identifies it:
+        two readings given the same value read the same sets and records. A backend that
+        cannot tell gives None (SQLite: a read transaction, its dates' versions and records)."""
+        return contextlib.nullcontext()
+
     # -- the public interface: shared logic over the primitives ----------------------------
     def save_ingestion(self, record: Ingestion) -> None:
         """Create or replace an ingestion record."""

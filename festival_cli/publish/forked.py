@@ -11,17 +11,18 @@ second half in a forked child while this process makes the first: `festival publ
 alternated; the CPU time is the same, plus the fork's). On a 2-core VM the halves slow each
 other (30-50 %), so the two ~85 ms halves take ~100-125 ms side by side, not 85.
 
-Its rule: the child only renders and writes files aside. It never touches the store (the
-store's connection stays the parent's, unused by the child; a fork inherits no file locks), it
-reports the paths it wrote through a pipe, closed as soon as the report is whole, and it leaves
-with `os._exit` (no atexit handler, no buffer of the parent's flushed twice). It is reaped after
-the switch: its ending (letting go of its copy of this process's memory) overlaps the renames,
-10,000-set publish 266 -> 255 ms (medians of 15, alternated). Whatever fails, in either
-process, every file written aside by either is removed and the failure is raised here: an
-OSError as the PublishError naming the file, an interrupt as KeyboardInterrupt. Only on Linux
-(a fork without exec is unsafe on macOS once system frameworks are loaded, and Windows has
-none), and only when nothing else runs in this process (no other thread): otherwise, and if
-the fork itself fails, both halves are made here in turn.
+Its rule: the child only reads, renders and writes files aside. It never uses the parent's
+connection to the store (a fork inherits no file locks): it reads through one of its own, opened
+after the fork (publish/site.py, `_ReadTwice`), or not at all. It reports the paths it wrote
+through a pipe, closed as soon as the report is whole, and it leaves with `os._exit` (no atexit
+handler, no buffer of the parent's flushed twice). It is reaped after the switch: its ending
+(letting go of its copy of this process's memory) overlaps the renames, 10,000-set publish 266
+-> 255 ms (medians of 15, alternated). Whatever fails, in either process, every file written
+aside by either is removed and the failure is raised here: an OSError as the PublishError naming
+the file, an interrupt as KeyboardInterrupt, a `Redo` as itself (the caller then does the work
+another way). Only on Linux (a fork without exec is unsafe on macOS once system frameworks are
+loaded, and Windows has none), and only when nothing else runs in this process (no other
+thread): otherwise, and if the fork itself fails, both halves are made here in turn.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ from festival_cli.core.errors import PublishError
 # What writing files aside gives: every path of the files (in order), and (aside, target) of
 # each file written aside (those whose bytes changed).
 Aside = tuple[list[str], list[tuple[str, str]]]
+
+
+class Redo(Exception):
+    """Raised by either half: what both wrote aside is removed and the caller does the work
+    again another way (publish/site.py: the store changed between the halves' reads)."""
 
 
 @contextlib.contextmanager
@@ -137,6 +143,8 @@ def _fork(work: Callable[[], Aside]) -> tuple[int, int] | None:
             code = 0
         except OSError as exc:
             report = {"oserror": [exc.errno, exc.strerror, exc.filename]}
+        except Redo:
+            report = {"redo": True}
         except KeyboardInterrupt:
             report, code = {"interrupted": True}, 130
         except BaseException as exc:
@@ -174,5 +182,7 @@ def _raise_reported(reported: dict[str, Any]) -> None:
         raise OSError(errno, strerror, filename)
     if reported.get("interrupted"):
         raise KeyboardInterrupt
+    if reported.get("redo"):
+        raise Redo
     if "error" in reported:
         raise RuntimeError(f"publishing in a second process failed: {reported['error']}")

@@ -31,7 +31,7 @@ from festival_cli.core import interrupts
 from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
 from festival_cli.core.overlap import Meanwhile
-from festival_cli.core.plan import Plan, new_guid_prefix
+from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Progress, Store
@@ -44,6 +44,10 @@ from festival_cli.stores.sqlite_schema import (
     INDEXES_SQL,
     MIGRATIONS,
     SCHEMA_VERSION,
+    STAMP_EXISTING,
+    STATE_DATES,
+    STATE_RECORDS,
+    identify_existing,
     key_columns,
     performance_of,
 )
@@ -116,32 +120,12 @@ class SqliteStore(Store):
                     self._db.execute(statement)
                 version += 1
             if start < 2 <= version:
-                self._identify_existing()
-            if start < 3 <= version:
-                self._stamp_existing()
+                identify_existing(self._db, self._allocate_ids)
+            if start < 3 <= version:  # the festival and zone export gave them: the latest's
+                self._db.execute(STAMP_EXISTING, named_festival(self._latest_records(50)))
             self._db.execute(f"PRAGMA user_version = {version}")
         log.info("upgraded local store %s from schema version %d to %d", self.path, start,
                  version)
-
-    def _stamp_existing(self) -> None:
-        """Give the sets stored before sets had their own the festival and time zone export
-        gave them then: the latest succeeded ingestion's."""
-        festival, timezone = named_festival(self._latest_records(50))
-        self._db.execute("UPDATE performances SET festival = ?, timezone = ?",
-                         (festival, timezone))
-
-    def _identify_existing(self) -> None:
-        """Give the sets stored before identity existed their guid and id."""
-        keys = self._db.execute(
-            "SELECT performer, date_start_time FROM performances ORDER BY date_start_time, "
-            "performer").fetchall()
-        if not keys:
-            return
-        first, prefix = self._allocate_ids(len(keys)), new_guid_prefix()
-        self._db.executemany(
-            "UPDATE performances SET guid = ?, set_id = ? "
-            "WHERE performer = ? AND date_start_time = ?",
-            [(f"{prefix}{first + i:012x}", first + i, *key) for i, key in enumerate(keys)])
 
     # -- errors ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -367,6 +351,27 @@ class SqliteStore(Store):
                 "SELECT record FROM ingestions ORDER BY started DESC, id DESC LIMIT ?", (limit,)
             ).fetchall()
         return [Ingestion.from_dict(json.loads(record)) for (record,) in rows]
+
+    # -- reading from two processes (core/store.py) ------------------------------------------
+    def reopened(self) -> SqliteStore:
+        return SqliteStore(self.path, timeout=self._timeout, write=False)
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[str | None]:
+        """A read transaction; its state: the dates' versions (a write of sets bumps theirs, in
+        the same transaction) and the records (each ingestion adds one)."""
+        began = not self._db.in_transaction
+        with self._translated():
+            if began:
+                self._db.execute("BEGIN")
+            state = repr((self._db.execute(STATE_DATES).fetchall(),
+                          self._db.execute(STATE_RECORDS).fetchone()))
+        try:
+            yield state
+        finally:
+            if began:
+                with self._translated():
+                    self._db.execute("ROLLBACK")  # it wrote nothing: ending it cannot fail
 
     def close(self) -> None:
         if self._wal_pending:  # a new store nothing was written to

@@ -7,6 +7,8 @@ flag; `counters` hands out set ids. `MIGRATIONS` brings an older file up to `SCH
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Callable
 from typing import Any
 
 from festival_cli.core.model import (
@@ -20,6 +22,7 @@ from festival_cli.core.model import (
     Performance,
     new_performance,
 )
+from festival_cli.core.plan import new_guid_prefix
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 
 SCHEMA_VERSION = 4
@@ -149,6 +152,30 @@ DISTINCT_DATES = """
     SELECT date FROM found WHERE date IS NOT NULL"""
 
 DELETE = f"DELETE FROM performances WHERE {PARTITION} = ? AND {SORT} = ?"
+
+# Migration 2 -> 3 gives the sets stored before sets had their own the festival and time zone
+# export gave them then: the latest succeeded ingestion's.
+STAMP_EXISTING = "UPDATE performances SET festival = ?, timezone = ?"
+
+
+def identify_existing(db: sqlite3.Connection, allocate: Callable[[int], int]) -> None:
+    """Give the sets stored before identity existed their guid and id (migration 1 -> 2),
+    their ids from `allocate(count)` (the first of `count` new ones)."""
+    keys = db.execute(
+        "SELECT performer, date_start_time FROM performances ORDER BY date_start_time, "
+        "performer").fetchall()
+    if not keys:
+        return
+    first, prefix = allocate(len(keys)), new_guid_prefix()
+    db.executemany(
+        "UPDATE performances SET guid = ?, set_id = ? "
+        "WHERE performer = ? AND date_start_time = ?",
+        [(f"{prefix}{first + i:012x}", first + i, *key) for i, key in enumerate(keys)])
+
+
+# What identifies a store's state (SqliteStore.reading): its dates' versions and its records.
+STATE_DATES = "SELECT date, version FROM date_versions ORDER BY date"
+STATE_RECORDS = "SELECT count(*), max(started) FROM ingestions"
 
 
 def performance_of(row: tuple[Any, ...]) -> Performance:
