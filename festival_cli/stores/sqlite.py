@@ -20,39 +20,51 @@ from __future__ import annotations
 
 import contextlib
 import json
-import logging
 import sqlite3
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from festival_cli.core import interrupts
 from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
 from festival_cli.core.overlap import Meanwhile
-from festival_cli.core.plan import Plan
 from festival_cli.core.query import KeyRead
 from festival_cli.core.records import Ingestion, named_festival
 from festival_cli.core.store import Progress, Store
 from festival_cli.stores import sqlite_files
-from festival_cli.stores.sqlite_puts import batches_of, write_batches
 from festival_cli.stores.sqlite_schema import (
+    BUMP_VERSION,
     COLUMNS,
     DELETE,
     DISTINCT_DATES,
     INDEXES_SQL,
+    LAST_ID,
+    LOAD_MEMO,
     MIGRATIONS,
+    SAVE_MEMO,
     SCHEMA_VERSION,
+    SET_NEWEST,
     STAMP_EXISTING,
     STATE_DATES,
     STATE_RECORDS,
+    TAKE_IDS,
     identify_existing,
     key_columns,
     performance_of,
 )
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # core.plan and the writing module are imported where a store writes
+    from festival_cli.core.plan import Plan
+
+
+def _info(message: str, *args: object) -> None:
+    """Log at INFO, importing logging only then (~2.3 ms of every start, a query's too)."""
+    import logging
+
+    logging.getLogger(__name__).info(message, *args)
+
 
 BUSY_TIMEOUT_SECONDS = 5.0
 # Below this many puts into an empty table, dropping and rebuilding the indexes is not worth it.
@@ -124,7 +136,7 @@ class SqliteStore(Store):
             if start < 3 <= version:  # the festival and zone export gave them: the latest's
                 self._db.execute(STAMP_EXISTING, named_festival(self._latest_records(50)))
             self._db.execute(f"PRAGMA user_version = {version}")
-        log.info("upgraded local store %s from schema version %d to %d", self.path, start,
+        _info("upgraded local store %s from schema version %d to %d", self.path, start,
                  version)
 
     # -- errors ---------------------------------------------------------------------------
@@ -200,23 +212,18 @@ class SqliteStore(Store):
 
     def _set_newest(self, dates: Sequence[str], mark: str) -> None:
         with self._transaction(), self._translated():
-            self._db.executemany(
-                "INSERT INTO date_versions (date, version, newest) VALUES (?, 0, ?) "
-                "ON CONFLICT (date) DO UPDATE SET newest = excluded.newest",
-                [(day, mark) for day in dates])
+            self._db.executemany(SET_NEWEST, [(day, mark) for day in dates])
 
     # -- memos of uploaded files (core/memo.py) -------------------------------------------
     def save_memo(self, key: str, memo: str) -> None:
         """Keep `memo` under `key`; inside a revision, it commits with the revision's sets."""
         with self._translated():
-            self._db.execute("INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)",
-                             (key, memo))
+            self._db.execute(SAVE_MEMO, (key, memo))
 
     def load_memo(self, key: str) -> str | None:
         """The memo kept under `key`, if any."""
         with self._translated():
-            row = self._db.execute("SELECT memo FROM file_memos WHERE digest = ?",
-                                   (key,)).fetchone()
+            row = self._db.execute(LOAD_MEMO, (key,)).fetchone()
         return None if row is None else str(row[0])
 
     # -- writes ---------------------------------------------------------------------------
@@ -283,6 +290,8 @@ class SqliteStore(Store):
 
     def _apply(self, plan: Plan, progress: Progress | None = None,
                meanwhile: Meanwhile | None = None) -> None:
+        from festival_cli.stores.sqlite_puts import batches_of, write_batches  # writes only
+
         batches = batches_of(plan)
         puts = sum(len(batch.rows) for batch in batches)
         deletes = [p.key for p in plan.deletes]
@@ -302,21 +311,14 @@ class SqliteStore(Store):
                 with (meanwhile or Meanwhile()).alongside(drop=batches):
                     for statement in INDEXES_SQL.values():
                         self._db.execute(statement)
-            self._db.executemany(
-                "INSERT INTO date_versions (date, version) VALUES (?, 1) "
-                "ON CONFLICT (date) DO UPDATE SET version = version + 1",
-                [(day,) for day in plan.dates],
-            )
-        log.info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
+            self._db.executemany(BUMP_VERSION, [(day,) for day in plan.dates])
+        _info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
                  self.path)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():
-            self._db.execute(
-                "INSERT INTO counters (name, value) VALUES ('set_id', ?) "
-                "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value", (count,))
-            last = self._db.execute("SELECT value FROM counters WHERE name = 'set_id'")
-            return int(last.fetchone()[0]) - count + 1
+            self._db.execute(TAKE_IDS, (count,))
+            return int(self._db.execute(LAST_ID).fetchone()[0]) - count + 1
 
     def _is_empty(self) -> bool:
         return self._db.execute("SELECT 1 FROM performances LIMIT 1").fetchone() is None
@@ -385,7 +387,7 @@ class SqliteStore(Store):
         self._db.close()
         if discard:
             sqlite_files.discard(Path(self.path))
-            log.info("removed the empty new local store %s", self.path)
+            _info("removed the empty new local store %s", self.path)
 
     def _holds_nothing(self) -> bool:
         """Nothing in it, checked under the write lock (another process may have written)."""

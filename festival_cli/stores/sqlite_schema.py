@@ -22,7 +22,6 @@ from festival_cli.core.model import (
     Performance,
     new_performance,
 )
-from festival_cli.core.plan import new_guid_prefix
 from festival_cli.core.schema import INDEXES, TABLE, IndexSpec
 
 SCHEMA_VERSION = 4
@@ -166,12 +165,28 @@ def identify_existing(db: sqlite3.Connection, allocate: Callable[[int], int]) ->
         "performer").fetchall()
     if not keys:
         return
+    from festival_cli.core.plan import new_guid_prefix  # only for this upgrade
+
     first, prefix = allocate(len(keys)), new_guid_prefix()
     db.executemany(
         "UPDATE performances SET guid = ?, set_id = ? "
         "WHERE performer = ? AND date_start_time = ?",
         [(f"{prefix}{first + i:012x}", first + i, *key) for i, key in enumerate(keys)])
 
+
+# A write bumps the version of each date it revises (a new date starts at 1).
+BUMP_VERSION = ("INSERT INTO date_versions (date, version) VALUES (?, 1) "
+                "ON CONFLICT (date) DO UPDATE SET version = version + 1")
+# The newest upload that replaced a date (core/newest.py).
+SET_NEWEST = ("INSERT INTO date_versions (date, version, newest) VALUES (?, 0, ?) "
+              "ON CONFLICT (date) DO UPDATE SET newest = excluded.newest")
+# Set ids: `count` more taken, then the last one taken.
+TAKE_IDS = ("INSERT INTO counters (name, value) VALUES ('set_id', ?) "
+            "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value")
+LAST_ID = "SELECT value FROM counters WHERE name = 'set_id'"
+# The memos of uploaded files, by key (core/memo.py).
+SAVE_MEMO = "INSERT OR REPLACE INTO file_memos (digest, memo) VALUES (?, ?)"
+LOAD_MEMO = "SELECT memo FROM file_memos WHERE digest = ?"
 
 # What identifies a store's state (SqliteStore.reading): its dates' versions and its records.
 STATE_DATES = "SELECT date, version FROM date_versions ORDER BY date"

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from festival_cli.core.plan import Plan
 from festival_cli.core.problems import Problem
 from festival_cli.core.records import Ingestion
 from festival_cli.core.store import Progress, Store
 from festival_cli.core.upload_contract import UPLOAD_WAIT_SECONDS
+
+if TYPE_CHECKING:  # core.plan is imported where a store plans (core/store.py)
+    from festival_cli.core.plan import Plan
 
 
 @dataclass(frozen=True)
