@@ -81,7 +81,9 @@ def build_site(store: Store, festival: str | None = None, *, now: datetime | Non
                base_url: str | None = None) -> list[SiteFile]:
     """Every file of the site of one festival of `store`, by path. See the package docstring."""
     with no_cyclic_gc():  # reading and rendering: many objects, no cycles
-        return site_files(read_snapshot(store, festival, now=now), base_url=base_url)
+        with store.reading():  # one state of the store (SQLite: one read transaction)
+            site = read_snapshot(store, festival, now=now)
+        return site_files(site, base_url=base_url)
 
 
 def publish_to(directory: Path, store: Store, festival: str | None = None, *,
@@ -102,7 +104,8 @@ def publish_to(directory: Path, store: Store, festival: str | None = None, *,
                 written = write_site(twice.mine(), directory, also=twice.theirs)
                 assert twice.site is not None  # mine() read it before its first file
                 return Published(written, twice.site)
-        site = read_snapshot(store, festival, now=moment)
+        with store.reading():  # one state of the store
+            site = read_snapshot(store, festival, now=moment)
         written = write_site(_files(_schedules(site)), directory,
                              also=lambda: _files(_others(site)))
     return Published(written, site)
