@@ -15,7 +15,7 @@ from festival_cli.core.errors import PublishError
 from festival_cli.core.ingest import ingest
 from festival_cli.publish import forked
 from festival_cli.publish.forked import written_aside
-from festival_cli.publish.site import publish_to
+from festival_cli.publish.site import build_site, publish_to
 from festival_cli.stores.sqlite import SqliteStore
 from tests.factories import document, record
 
@@ -197,3 +197,18 @@ def test_an_upload_between_the_two_reads_publishes_one_state_the_newer(
     again = publish_to(tmp_path / "again", store, now=NOW)
     assert files_of(tmp_path / "site") == files_of(tmp_path / "again")  # every file of it
     assert again.site == done.site
+
+
+# -- big documents written a few pieces at a time (site._aside) --------------------------------
+
+
+def test_a_publish_writes_the_very_bytes_a_stack_s_site_holds_whatever_the_chunks(
+        sqlite_store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    odd = [record(performer="</script> Zoë", date=DAY, start="18:00", end="19:00"),
+           record(performer="Brass Tide", stage="Tent <b>", date=DAY, start="20:00", end="21:00")]
+    ingest(sqlite_store, document(*odd), "lineup.json")
+    monkeypatch.setattr("festival_cli.publish.site.PIECES_JOINED", 3)  # chunks of 3 pieces
+    publish_to(tmp_path / "site", sqlite_store, now=NOW)
+    whole = {f.path: f.body for f in build_site(sqlite_store, now=NOW)}
+    assert files_of(tmp_path / "site") == whole
+    assert b"</script> Zo" not in whole["index.html"]  # escaped in the page's data block

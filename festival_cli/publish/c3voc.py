@@ -232,12 +232,13 @@ def _offset(offset: timedelta) -> str:
 
 
 # -- the two serialisations --------------------------------------------------------------------
-def schedule_json(schedule: Schedule) -> bytes:
+def schedule_json(schedule: Schedule) -> list[str]:
     """schedule.json: `{"$schema", "generator", "schedule": {"version", "conference"}}`, the
     conference with its rooms and days (each day's rooms an object: room -> events).
 
-    Joined once from a flat list of pieces (each event's text, the commas and brackets
-    between): a 10,000-set schedule, 4 MB, is copied once, not once per level of nesting.
+    Its text as a flat list of pieces (each event's text, the commas and brackets between),
+    joined only by whoever needs it whole: a 10,000-set schedule, 4 MB, is never copied once
+    per level of nesting, and a local publish writes it without joining it (site._aside).
     """
     head = json.dumps({"$schema": SCHEMA_URL, "generator": {"name": GENERATOR},
                        "schedule": {"version": schedule.version,
@@ -255,7 +256,7 @@ def schedule_json(schedule: Schedule) -> bytes:
             out.append("]")
         out.append("}}")
     out.append("]}}}")  # the days, the conference, the schedule, the document
-    return "".join(out).encode()
+    return out
 
 
 def _separated(items: list[str]) -> Iterator[str]:
@@ -266,8 +267,9 @@ def _separated(items: list[str]) -> Iterator[str]:
             zip(repeat(",", len(items) - 1), islice(items, 1, None), strict=True))
 
 
-def schedule_xml(schedule: Schedule) -> bytes:
-    """schedule.xml (the pentabarf/frab layout), from the same schedule as the JSON."""
+def schedule_xml(schedule: Schedule) -> list[str]:
+    """schedule.xml (the pentabarf/frab layout), from the same schedule as the JSON: its text
+    in pieces, as `schedule_json`."""
     conference = schedule.conference
     out = ['<?xml version="1.0" encoding="UTF-8"?>\n<schedule>\n',
            f'  <generator name="{GENERATOR}"/>\n',
@@ -289,7 +291,7 @@ def schedule_xml(schedule: Schedule) -> bytes:
             out.append("    </room>\n")
         out.append("  </day>\n")
     out.append("</schedule>\n")
-    return "".join(out).encode()
+    return out
 
 
 @lru_cache(maxsize=4096)  # stage names repeat on every set

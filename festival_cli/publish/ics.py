@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from festival_cli.core.calendar import known_zone, utc_stamp, vcalendar, vevent
+from festival_cli.core.calendar import known_zone, utc_stamp, vcalendar_pieces, vevent
 from festival_cli.core.model import Performance
 from festival_cli.publish.c3voc import distinct, slug, stage_order
 from festival_cli.publish.snapshot import Snapshot
@@ -30,8 +30,8 @@ def stage_paths(stages: list[str]) -> dict[str, str]:
                                                                         strict=True)}
 
 
-def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:
-    """(path, calendar text), made one at a time: the festival's, then one per stage (with
+def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, list[str]]]:
+    """(path, calendar text in pieces), made one at a time: the festival's, then one per stage (with
     its cancelled sets)."""
     zone = known_zone(site.timezone)
     zones = () if zone is None else (zone,)  # the festival's, the one every calendar carries
@@ -40,12 +40,14 @@ def calendars(site: Snapshot, *, stamp: datetime) -> Iterator[tuple[str, str]]:
             if site.cancelled else site.sets)
     dtstamp = utc_stamp(stamp)
     events = [vevent(p, dtstamp=dtstamp, festival=site.festival, zone=zone) for p in rows]
-    yield FESTIVAL_CALENDAR, vcalendar(events, rows, festival=site.festival, zones=zones)
+    yield FESTIVAL_CALENDAR, vcalendar_pieces(events, rows, festival=site.festival,
+                                              zones=zones)
     by_stage: dict[str, list[int]] = {}
     for i, p in enumerate(rows):
         by_stage.setdefault(p.stage, []).append(i)
     title = site.festival or "Festival"
     for stage, path in stage_paths(stage_order(tuple(rows))).items():
         mine = by_stage[stage]
-        yield path, vcalendar((events[i] for i in mine), (rows[i] for i in mine),
-                              festival=site.festival, zones=zones, name=f"{title}: {stage}")
+        yield path, vcalendar_pieces((events[i] for i in mine), (rows[i] for i in mine),
+                                     festival=site.festival, zones=zones,
+                                     name=f"{title}: {stage}")

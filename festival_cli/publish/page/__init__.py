@@ -46,27 +46,28 @@ def asset(name: str) -> bytes:
     return (HERE / name).read_bytes()
 
 
-def embed_schedule(schedule_json: bytes) -> bytes:
-    """`index.html` with the schedule (UTF-8 JSON) in its data block.
+def embedded(schedule_json: list[str]) -> list[str]:
+    """`index.html` with the schedule (JSON text, in pieces) in its data block: the page's text
+    in pieces, the schedule's pieces among them (joined only by whoever needs it whole).
 
     `<` is written `\\u003c` (the same string to JSON), so no text in the data, a performer
-    called `</script>` included, can end the block early. Done on the bytes as they are (no
-    byte of a multi-byte UTF-8 character is `<`): decoding and encoding again the schedule of
-    a 10,000-set festival, 4 MB, would take 25 ms.
+    called `</script>` included, can end the block early; a piece without one is kept as it
+    is, so the schedule of a 10,000-set festival, 4 MB, is not copied for the page.
     """
-    html = asset("index.html")
-    if DATA_SLOT not in html:
+    html = asset("index.html").decode()
+    slot, close = DATA_SLOT.decode(), CLOSE.decode()
+    if slot not in html:
         raise RuntimeError("index.html has lost its schedule-data slot")
-    before, after = html.split(DATA_SLOT, 1)
-    return b"".join((before, DATA_SLOT[:-len(CLOSE)], schedule_json.replace(b"<", b"\\u003c"),
-                     CLOSE, after))
+    before, after = html.split(slot, 1)
+    return [before, slot[:-len(close)],
+            *(p.replace("<", "\\u003c") if "<" in p else p for p in schedule_json),
+            close, after]
 
 
 def page_files(schedule_json: bytes | str | None) -> dict[str, bytes]:
     """The page's files by name, `index.html` with `schedule_json` embedded when given."""
     files = {name: asset(name) for name in ASSETS}
     if schedule_json is not None:
-        if isinstance(schedule_json, str):
-            schedule_json = schedule_json.encode()
-        files["index.html"] = embed_schedule(schedule_json)
+        text = schedule_json.decode() if isinstance(schedule_json, bytes) else schedule_json
+        files["index.html"] = "".join(embedded([text])).encode()
     return files
