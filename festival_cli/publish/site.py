@@ -26,7 +26,7 @@ from festival_cli.publish.atom import FEED_PATH, atom_feed
 from festival_cli.publish.c3voc import build_schedule, schedule_json, schedule_xml
 from festival_cli.publish.forked import Aside, Redo, written_aside
 from festival_cli.publish.ics import STAGES_FOLDER, calendars
-from festival_cli.publish.page import ASSETS, asset, embedded
+from festival_cli.publish.page import page_contents
 from festival_cli.publish.snapshot import Snapshot, read_snapshot
 
 # Feeds are re-read by apps every few minutes: a minute of caching spares the origin without
@@ -120,7 +120,8 @@ class _ReadTwice:
     What it buys: a forked child that shares the snapshot shares the pages of its ~10,000 sets,
     and every page either process then touches is copied (reference counts are writes); the
     child that reads its own copies none, and reads while this process does: `festival publish
-    DIR` of the 10,000-set benchmark lineup 253 -> 235 ms wall (medians of 11, alternated).
+    DIR` of the 10,000-set benchmark lineup 226 -> 222 ms wall on tmpfs (medians of 15), 265
+    -> 233 ms in /tmp (medians of 11, alternated).
     Its rule: each half reads inside `Store.reading` and compares the state it is given with
     `state`; any other state (an upload landed between) raises Redo, and the caller publishes
     again from one read, as it does for a store that cannot be opened twice."""
@@ -180,8 +181,7 @@ def _schedules(site: Snapshot, *, base_url: str | None = None,
     built = build_schedule(site, version=version_of(site), base_url=base_url)
     schedule = schedule_json(built)
     yield SCHEDULE_JSON, schedule
-    for name in ASSETS:
-        yield name, embedded(schedule) if name == "index.html" else asset(name)
+    yield from page_contents(schedule)
     del schedule
     yield SCHEDULE_XML, schedule_xml(built)
 
@@ -195,7 +195,7 @@ def _others(site: Snapshot, *, base_url: str | None = None) -> Iterator[tuple[st
 
 
 def lineup_json(lineup: Lineup) -> list[str]:
-    """The lineup in format 1, compact, its text in pieces: joined, the very bytes of
+    """The lineup in format 1, compact, its text in pieces: joined, the very text of
     `json.dumps(lineup.to_document(), ensure_ascii=False)` (a test holds them equal).
 
     Performance: each set's object is written directly (json's C string encoder for its names,
@@ -332,7 +332,7 @@ def _aside(target: str, content: Content) -> str:
     threshold for a fresh mapping, so each chunk reuses the memory of the one before): a big
     document is never joined whole, nor encoded whole. 3.6 MB in 2.8 ms instead of 6.8 (the
     fresh pages of the joined copy and of its encoding); `festival publish DIR` of the
-    benchmark's lineup 222 -> 214 ms wall on tmpfs (medians of 15, alternated).
+    benchmark's lineup 218 -> 208 ms wall on tmpfs (medians of 15, alternated).
     """
     folder, name = os.path.split(target)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.publishing")

@@ -137,7 +137,7 @@ class SqliteStore(Store):
                 self._db.execute(STAMP_EXISTING, named_festival(self._latest_records(50)))
             self._db.execute(f"PRAGMA user_version = {version}")
         _info("upgraded local store %s from schema version %d to %d", self.path, start,
-                 version)
+              version)
 
     # -- errors ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -313,7 +313,7 @@ class SqliteStore(Store):
                         self._db.execute(statement)
             self._db.executemany(BUMP_VERSION, [(day,) for day in plan.dates])
         _info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
-                 self.path)
+              self.path)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():

@@ -165,13 +165,13 @@ def identify_existing(db: sqlite3.Connection, allocate: Callable[[int], int]) ->
         "performer").fetchall()
     if not keys:
         return
-    from festival_cli.core.plan import new_guid_prefix  # only for this upgrade
+    from festival_cli.core.plan import fresh_guid, new_guid_prefix  # only for this upgrade
 
     first, prefix = allocate(len(keys)), new_guid_prefix()
     db.executemany(
         "UPDATE performances SET guid = ?, set_id = ? "
         "WHERE performer = ? AND date_start_time = ?",
-        [(f"{prefix}{first + i:012x}", first + i, *key) for i, key in enumerate(keys)])
+        [(fresh_guid(prefix, first + i), first + i, *key) for i, key in enumerate(keys)])
 
 
 # A write bumps the version of each date it revises (a new date starts at 1).

@@ -17,6 +17,7 @@ file://. Each owns one idea (schedule.js says which).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -64,10 +65,20 @@ def embedded(schedule_json: list[str]) -> list[str]:
             close, after]
 
 
+def page_contents(schedule_json: list[str] | None) -> Iterator[tuple[str, bytes | list[str]]]:
+    """The page's files (name, content) in `ASSETS` order: each its bytes, but `index.html`
+    with the schedule's pieces embedded when given (its text in pieces, `embedded`)."""
+    for name in ASSETS:
+        if name == "index.html" and schedule_json is not None:
+            yield name, embedded(schedule_json)
+        else:
+            yield name, asset(name)
+
+
 def page_files(schedule_json: bytes | str | None) -> dict[str, bytes]:
     """The page's files by name, `index.html` with `schedule_json` embedded when given."""
-    files = {name: asset(name) for name in ASSETS}
-    if schedule_json is not None:
-        text = schedule_json.decode() if isinstance(schedule_json, bytes) else schedule_json
-        files["index.html"] = "".join(embedded([text])).encode()
-    return files
+    if isinstance(schedule_json, bytes):
+        schedule_json = schedule_json.decode()
+    return {name: content if isinstance(content, bytes) else "".join(content).encode()
+            for name, content in page_contents(None if schedule_json is None
+                                               else [schedule_json])}
