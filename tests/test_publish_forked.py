@@ -52,6 +52,7 @@ def store(sqlite_store: SqliteStore) -> SqliteStore:
 def test_the_calendars_lineup_and_feed_are_made_by_a_second_process_the_schedules_here(
         store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen = writers(monkeypatch)
+    (tmp_path / "site").mkdir()  # a folder there already: every file written aside, renamed
     done = publish_to(tmp_path / "site", store)
     assert seen["schedule.json"] == seen["schedule.xml"] == seen["index.html"] == os.getpid()
     assert seen["festival.ics"] != os.getpid()
@@ -66,6 +67,7 @@ def test_both_halves_are_made_here_when_another_thread_runs(
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()
+    (tmp_path / "site").mkdir()
     try:
         publish_to(tmp_path / "site", store)
     finally:
@@ -87,19 +89,28 @@ def test_the_second_process_is_reaped_after_the_switch_not_before(
     # Its report is read as soon as it is whole; the child's own ending (letting go of its
     # copy of this process's memory) overlaps the renames instead of preceding them.
     calls: list[str] = []
-    real_replace, real_waitpid = os.replace, os.waitpid
+    real_replace, real_rename, real_waitpid = os.replace, os.rename, os.waitpid
 
     def replace(temporary: Any, target: Any) -> None:
         calls.append("rename")
         real_replace(temporary, target)
 
+    def rename(staging: Any, target: Any) -> None:
+        calls.append("rename")
+        real_rename(staging, target)
+
     def waitpid(pid: int, options: int) -> tuple[int, int]:
         calls.append("reap")
         return real_waitpid(pid, options)
 
-    monkeypatch.setattr(forked.os, "replace", replace)
-    monkeypatch.setattr(forked.os, "waitpid", waitpid)
-    publish_to(tmp_path / "site", store)
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "waitpid", waitpid)
+    publish_to(tmp_path / "new", store)  # one rename: the folder written beside it
+    assert calls == ["rename", "reap"]
+    calls.clear()
+    ingest(store, document(*REVISED), "lineup.json")
+    publish_to(tmp_path / "new", store)  # a rename per changed file
     assert calls.count("reap") == 1 and calls[-1] == "reap" and "rename" in calls
 
 
@@ -132,6 +143,47 @@ def test_a_failure_here_removes_what_the_second_process_wrote_aside(
     with pytest.raises(PublishError, match=r"schedule\.xml: No space left on device"):
         publish_to(site, store)
     assert files_of(site) == before
+
+
+# -- a folder that is not there yet: written beside it, then renamed to it (site._write_new) --
+def test_a_new_folder_is_written_beside_it_and_renamed_whole(
+        store: SqliteStore, tmp_path: Path) -> None:
+    done = publish_to(tmp_path / "deep" / "site", store)
+    assert set(files_of(tmp_path / "deep" / "site")) == set(done.files)
+    assert os.listdir(tmp_path / "deep") == ["site"]  # nothing left beside it
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "deep" / "site").stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+@pytest.mark.parametrize("broken", ["schedule_xml", "calendars"])  # this process's, the child's
+def test_a_failure_into_a_new_folder_leaves_nothing(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
+    def fails(*args: Any, **kwargs: Any) -> Any:
+        raise OSError(28, "No space left on device", "somewhere")
+
+    monkeypatch.setattr(f"festival_cli.publish.site.{broken}", fails)
+    (tmp_path / "out").mkdir()
+    with pytest.raises(PublishError, match="No space left on device"):
+        publish_to(tmp_path / "out" / "site", store)
+    assert os.listdir(tmp_path / "out") == []
+
+
+def test_a_folder_that_appears_meanwhile_is_not_replaced(
+        store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    site = tmp_path / "out" / "site"
+    real = forked._Switch.beside
+
+    def beside(self: Any, mine: Any, theirs: Any) -> list[str]:
+        written = real(self, mine, theirs)
+        site.mkdir()
+        (site / "theirs.txt").write_text("another publish's")
+        return written
+
+    monkeypatch.setattr(forked._Switch, "beside", beside)
+    with pytest.raises(PublishError, match=rf"cannot write the site into {site}: {site}: "):
+        publish_to(site, store)
+    assert os.listdir(tmp_path / "out") == ["site"] and os.listdir(site) == ["theirs.txt"]
 
 
 def test_a_second_process_that_ends_without_a_word_is_an_error(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ import contextlib
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -254,20 +255,12 @@ def _write(made: Iterable[tuple[str, Content]], directory: Path, *,
     """`write_site` of files as made, (path, content)."""
     if directory.exists() and not directory.is_dir():
         raise UsageError(f"{directory}: is a file; publish wants a folder")
+    if not directory.exists():
+        return _write_new(made, directory, also=also)
     root = os.fspath(directory)
-    new = not directory.exists()
     with written_aside(directory) as aside:
-        os.makedirs(root, exist_ok=True)
-        try:
-            wanted = aside.beside(lambda: write_aside(made, root),
-                                  None if also is None else lambda: write_aside(also(), root))
-        except BaseException:
-            if new:  # the folders made here, emptied of what either half wrote aside
-                aside.discard()
-                for folder in (os.path.join(root, STAGES_FOLDER), root):
-                    with contextlib.suppress(OSError):
-                        os.rmdir(folder)  # only if empty
-            raise
+        wanted = aside.beside(lambda: write_aside(made, root),
+                              None if also is None else lambda: write_aside(also(), root))
         aside.switch()
         stages = directory / STAGES_FOLDER
         if stages.is_dir():
@@ -278,10 +271,39 @@ def _write(made: Iterable[tuple[str, Content]], directory: Path, *,
     return wanted
 
 
-def write_aside(made: Iterable[tuple[str, Content]], root: str) -> Aside:
+def _write_new(made: Iterable[tuple[str, Content]], directory: Path, *,
+               also: Callable[[], Iterable[tuple[str, Content]]] | None) -> list[str]:
+    """`_write` into a folder that is not there yet: every file written straight into a folder
+    of this process's own beside it, which is then renamed to `directory`. A reader finds no
+    site, then all of it; a failure removes that folder, so nothing is left.
+
+    What it buys: one rename instead of one per file (253 for the benchmark's lineup), and no
+    look for an old file to compare: the renames are the last thing a publish does, after both
+    halves. (Should the folder appear meanwhile, the rename fails unless it is empty, and the
+    publish with it: nothing is replaced unseen.)"""
+    os.makedirs(directory.parent, exist_ok=True)
+    staging = os.fspath(directory.parent / f".{directory.name}.{os.getpid()}.publishing")
+    with written_aside(directory) as aside:
+        os.mkdir(staging)
+        try:
+            wanted = aside.beside(lambda: write_aside(made, staging, new=True),
+                                  None if also is None else
+                                  lambda: write_aside(also(), staging, new=True))
+            try:
+                os.rename(staging, directory)
+            except OSError as exc:
+                raise OSError(exc.errno, exc.strerror, os.fspath(directory)) from None
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+    return wanted
+
+
+def write_aside(made: Iterable[tuple[str, Content]], root: str, *, new: bool = False) -> Aside:
     """Each file (path, content) whose bytes differ from its target's written aside: (every
     path, in order; (aside, target) of each written). On a failure, what it wrote aside is
-    removed."""
+    removed. Under a `new` root (`_write_new`'s own folder), each is written straight to its
+    path."""
     wanted: list[str] = []
     aside: list[tuple[str, str]] = []
     try:
@@ -293,7 +315,9 @@ def write_aside(made: Iterable[tuple[str, Content]], root: str) -> Aside:
                 os.makedirs(folder, exist_ok=True)
                 folders.add(folder)
             target = os.path.join(root, path)
-            if not _holds(target, content):
+            if new:
+                _written(target, content)
+            elif not _holds(target, content):
                 aside.append((_aside(target, content), target))
     except BaseException:
         for temporary, _ in aside:
@@ -336,7 +360,13 @@ def _aside(target: str, content: Content) -> str:
     """
     folder, name = os.path.split(target)
     temporary = os.path.join(folder, f".{name}.{os.getpid()}.publishing")
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # less the umask
+    _written(temporary, content)
+    return temporary
+
+
+def _written(path: str, content: Content) -> None:
+    """`content` written to a new file at `path` (see `_aside`); removed should that fail."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)  # less the umask
     try:
         if isinstance(content, bytes):
             _write_all(fd, content)
@@ -346,10 +376,9 @@ def _aside(target: str, content: Content) -> str:
     except BaseException:
         os.close(fd)
         with contextlib.suppress(OSError):
-            os.unlink(temporary)
+            os.unlink(path)
         raise
     os.close(fd)
-    return temporary
 
 
 PIECES_JOINED = 256  # pieces of text joined, encoded and written at once (`_aside`)
