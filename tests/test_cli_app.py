@@ -91,6 +91,16 @@ def test_a_query_imports_nothing_of_writing_nor_logging(tmp_path: Path) -> None:
     assert not loaded & {"festival_cli.core.plan", "festival_cli.stores.sqlite_puts", "logging"}
 
 
+def test_a_publish_imports_no_logging(tmp_path: Path) -> None:
+    lineup = tmp_path / "lineup.json"
+    lineup.write_text(json.dumps({"timezone": "Europe/London",
+                                  "performances": [p.to_record() for p in big_lineup(3)]}))
+    db = str(tmp_path / "f.db")
+    _modules_loaded_by("upload", "--db", db, str(lineup))
+    loaded = _modules_loaded_by("publish", str(tmp_path / "site"), "--db", db)
+    assert "festival_cli.publish.site" in loaded and "logging" not in loaded
+
+
 # -- the console script (cli/entry.py) --------------------------------------------------------
 
 

@@ -18,16 +18,14 @@ runtime dependency of every install for it. Tests parse the output back with `ic
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 from collections.abc import Iterable
 from datetime import MAXYEAR, MINYEAR, UTC, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from festival_cli.core import logs
 from festival_cli.core.model import MINUTES_PER_DAY, Performance, shift_date
-
-log = logging.getLogger(__name__)
 
 PRODID = "-//festival//festival lineup export//EN"
 UID_DOMAIN = "festival"
@@ -55,7 +53,8 @@ def known_zone(name: str | None) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        log.warning("time zone %r is not known here: the calendar uses floating local times", name)
+        logs.warning(__name__, "time zone %r is not known here: the calendar uses floating local "
+                     "times", name)
         return None
 
 

@@ -26,7 +26,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from festival_cli.core import interrupts
+from festival_cli.core import interrupts, logs
 from festival_cli.core.errors import StoreError
 from festival_cli.core.model import Performance
 from festival_cli.core.overlap import Meanwhile
@@ -57,13 +57,6 @@ from festival_cli.stores.sqlite_schema import (
 
 if TYPE_CHECKING:  # core.plan and the writing module are imported where a store writes
     from festival_cli.core.plan import Plan
-
-
-def _info(message: str, *args: object) -> None:
-    """Log at INFO, importing logging only then (~2.3 ms of every start, a query's too)."""
-    import logging
-
-    logging.getLogger(__name__).info(message, *args)
 
 
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -136,8 +129,8 @@ class SqliteStore(Store):
             if start < 3 <= version:  # the festival and zone export gave them: the latest's
                 self._db.execute(STAMP_EXISTING, named_festival(self._latest_records(50)))
             self._db.execute(f"PRAGMA user_version = {version}")
-        _info("upgraded local store %s from schema version %d to %d", self.path, start,
-              version)
+        logs.info(__name__, "upgraded local store %s from schema version %d to %d", self.path,
+                  start, version)
 
     # -- errors ---------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -312,8 +305,8 @@ class SqliteStore(Store):
                     for statement in INDEXES_SQL.values():
                         self._db.execute(statement)
             self._db.executemany(BUMP_VERSION, [(day,) for day in plan.dates])
-        _info("applied %d puts and %d deletes to %s", total - len(deletes), len(deletes),
-              self.path)
+        logs.info(__name__, "applied %d puts and %d deletes to %s", total - len(deletes),
+                  len(deletes), self.path)
 
     def _allocate_ids(self, count: int) -> int:
         with self._transaction(), self._translated():
@@ -387,7 +380,7 @@ class SqliteStore(Store):
         self._db.close()
         if discard:
             sqlite_files.discard(Path(self.path))
-            _info("removed the empty new local store %s", self.path)
+            logs.info(__name__, "removed the empty new local store %s", self.path)
 
     def _holds_nothing(self) -> bool:
         """Nothing in it, checked under the write lock (another process may have written)."""
