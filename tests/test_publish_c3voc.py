@@ -17,7 +17,7 @@ import pytest
 import xmlschema
 
 from festival_cli.core.ingest import ingest
-from festival_cli.publish.c3voc import acronym, distinct, xml_text
+from festival_cli.publish.c3voc import acronym, distinct, slug, xml_text
 from festival_cli.publish.ics import stage_paths
 from festival_cli.publish.site import SiteFile, build_site, version_of
 from festival_cli.publish.snapshot import read_snapshot
@@ -160,6 +160,29 @@ def test_the_checks_would_catch_a_bad_guid_or_date(sqlite_store: SqliteStore) ->
     xml = site["schedule.xml"].body.decode().replace("+01:00", "", 1)  # a day without offset
     with pytest.raises(xmlschema.XMLSchemaValidationError):
         xsd().validate(xml)
+
+
+@pytest.mark.parametrize(("text", "made"), [
+    # ASCII words (the quick way) ...
+    ("Aurora Fields", "aurora_fields"),
+    ("  The   Night  Shift ", "the_night_shift"),
+    ("Band\t2\nLive", "band_2_live"),
+    ("DJ 42", "dj_42"),
+    # ... and everything else (the expression)
+    ("AC/DC", "ac_dc"),
+    ("a - b", "a_b"),
+    ("x_y", "x_y"),
+    ("--Edge--", "edge"),
+    ("Sigur Rós", "sigur_ros"),
+    ("Mötley Crüe", "motley_crue"),
+    ("東京", ""),
+    ("", ""),
+    ("   ", ""),
+    ("!!!", ""),
+])
+def test_slug_keeps_ascii_letters_and_digits_between_separators(text: str, made: str) -> None:
+    assert slug(text) == made
+    assert slug(text, "-") == made.replace("_", "-")
 
 
 @pytest.mark.parametrize(("names", "made"), [

@@ -53,7 +53,16 @@ _NOT_XML = "[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 
 
 def slug(text: str, separator: str = "_") -> str:
-    """`Sigur Rós` -> `sigur_ros`: ASCII letters and digits, accents dropped ('' if none)."""
+    """`Sigur Rós` -> `sigur_ros`: ASCII letters and digits, accents dropped ('' if none).
+
+    Performance: a name of ASCII words (the usual) is split on its spaces and joined, in C,
+    with no expression: 6.7 -> 3.6 ms for the benchmark's 10,000 performers. Its rule: only when
+    what is left between the spaces is letters and digits, exactly where the expression's runs
+    of other characters are the runs of spaces (a table test pins both ways)."""
+    if text.isascii():
+        words = text.lower().split()
+        if "".join(words).isalnum():
+            return separator.join(words)
     folded = (text if text.isascii() else unicodedata.normalize("NFKD", text).encode(
         "ascii", "ignore").decode()).lower()
     return _NOT_SLUG.sub(separator, folded).strip(separator)
@@ -155,9 +164,11 @@ class _EventWriter:
 
     Performance: what repeats across a festival's sets is worked out once per distinct value,
     not per set: the dates, end and duration of each (date, start, end) (a 10,000-set lineup
-    has a few dozen), each stage's escaped name, each day's link. Only the set's own texts
-    (guid, id, performer, slug) are written per set. Measured on the 10,000-set benchmark
-    lineup: the schedule's events and both documents in 40 ms instead of 125.
+    has a few dozen), written once as the JSON members and the XML elements that hold them,
+    each stage's escaped name, each day's link. Only the set's own texts (guid, id, performer,
+    slug) are written per set. Measured on the 10,000-set benchmark lineup: the schedule's
+    events and both documents in 40 ms instead of 125; the times written once per (date, start,
+    end), not their four values per set, 28 -> 25 ms of the events'.
     """
 
     def __init__(self, zone: ZoneInfo | None, short: str, stages: list[str],
@@ -166,7 +177,7 @@ class _EventWriter:
         self.short = short
         self.base_url = base_url
         self.rooms = {s: (_js(s), xml_text(s)) for s in stages}
-        self.times: dict[tuple[str, str, str], tuple[str, str, str]] = {}
+        self.times: dict[tuple[str, str, str], tuple[str, str]] = {}  # (JSON, XML)
         self.url_json = self.url_xml = ""
 
     def day(self, day: str) -> None:
@@ -181,29 +192,29 @@ class _EventWriter:
         guid, set_id, start = p.guid, p.set_id, p.start  # every set of a snapshot has them
         assert guid is not None and set_id is not None
         when = (p.date, start, p.end)
-        times = self.times.get(when) or self._times(p, when)
-        date, end, duration = times
+        times_json, times_xml = self.times.get(when) or self._times(p, when)
         room_json, room_xml = self.rooms[p.stage]
         performer = p.performer
         slug_ = f"{self.short}-{set_id}-{slug(performer) or 'set'}"
         url_json = self.url_json or f'"urn:uuid:{guid}"'
         return (
-            f'{{"guid":"{guid}","id":{set_id},"date":"{date}","start":"{start}",'
-            f'"end":"{end}","duration":"{duration}","room":{room_json},"slug":"{slug_}",'
+            f'{{"guid":"{guid}","id":{set_id},{times_json},"room":{room_json},"slug":"{slug_}",'
             f'"url":{url_json},"title":{encode_basestring(performer)},"subtitle":null,'
             f'"track":null,"type":"{EVENT_TYPE}","language":null,"abstract":null,'
             '"persons":[],"links":[]}',
-            f'      <event guid="{guid}" id="{set_id}">'
-            f"<date>{date}</date><start>{start}</start>"
-            f"<duration>{duration}</duration><room>{room_xml}</room>"
+            f'      <event guid="{guid}" id="{set_id}">{times_xml}<room>{room_xml}</room>'
             f"<slug>{slug_}</slug>{self.url_xml}<title>{xml_text(performer)}</title><subtitle/>"
             f"<track/><type>{EVENT_TYPE}</type><language/><abstract/><description/>"
             "<persons/><links/></event>\n")
 
-    def _times(self, p: Performance, when: tuple[str, str, str]) -> tuple[str, str, str]:
-        """The event's date, end and duration, from the set's own (`Performance`) length and
-        end date; kept under `when`, its (date, start, end)."""
-        times = (self.at(p.date, p.start), self.at(p.end_date, p.end), hhmm(p.duration_minutes))
+    def _times(self, p: Performance, when: tuple[str, str, str]) -> tuple[str, str]:
+        """The event's date, start, end and duration (from the set's own (`Performance`)
+        length and end date) as JSON members and as XML elements; kept under `when`, its
+        (date, start, end)."""
+        date, end, duration = (self.at(p.date, p.start), self.at(p.end_date, p.end),
+                               hhmm(p.duration_minutes))
+        times = (f'"date":"{date}","start":"{p.start}","end":"{end}","duration":"{duration}"',
+                 f"<date>{date}</date><start>{p.start}</start><duration>{duration}</duration>")
         self.times[when] = times
         return times
 
