@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections import Counter
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pytest
 import xmlschema
 
 from festival_cli.core.ingest import ingest
-from festival_cli.publish.c3voc import acronym, distinct, slug, xml_text
+from festival_cli.publish.c3voc import EVENTS_CHUNKED, acronym, distinct, schedules, slug, xml_text
 from festival_cli.publish.ics import stage_paths
 from festival_cli.publish.site import SiteFile, build_site, version_of
 from festival_cli.publish.snapshot import read_snapshot
@@ -61,6 +62,20 @@ def test_the_example_lineup_publishes_valid_schedules(sqlite_store: SqliteStore)
     check_json(schedule(site))
     example = json.loads((ROOT / "examples/lineup.json").read_text())
     assert len(events(site)) == len(example["performances"])
+
+
+def test_the_schedules_are_made_a_few_rooms_at_a_time_both_documents_together(
+        sqlite_store: SqliteStore) -> None:
+    site = published(sqlite_store, (big_document(1_000), "big.json"))
+    snapshot = read_snapshot(sqlite_store)
+    chunks = list(schedules(snapshot, version=version_of(snapshot)))
+    largest_room = max(Counter((p.festival_day, p.stage) for p in snapshot.sets).values())
+    assert len(chunks) > 2
+    for as_json, as_xml in chunks:  # never all of the events at once; a room whole
+        held = as_json.count('"type":"concert"')
+        assert held <= EVENTS_CHUNKED + largest_room and as_xml.count("<event ") == held
+    assert "".join(j for j, _ in chunks).encode() == site["schedule.json"].body
+    assert "".join(x for _, x in chunks).encode() == site["schedule.xml"].body
 
 
 @pytest.mark.slow

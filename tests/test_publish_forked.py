@@ -139,13 +139,13 @@ def test_a_failure_here_removes_what_the_second_process_wrote_aside(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise OSError(28, "No space left on device", str(site / "schedule.xml"))
 
-    monkeypatch.setattr("festival_cli.publish.site.schedule_xml", broken)
+    monkeypatch.setattr("festival_cli.publish.site.schedules", broken)
     with pytest.raises(PublishError, match=r"schedule\.xml: No space left on device"):
         publish_to(site, store)
     assert files_of(site) == before
 
 
-# -- a folder that is not there yet: written beside it, then renamed to it (site._write_new) --
+# -- a folder that is not there yet: written beside it, then renamed to it (folder._write_new) --
 def test_a_new_folder_is_written_beside_it_and_renamed_whole(
         store: SqliteStore, tmp_path: Path) -> None:
     done = publish_to(tmp_path / "deep" / "site", store)
@@ -156,7 +156,7 @@ def test_a_new_folder_is_written_beside_it_and_renamed_whole(
     assert (tmp_path / "deep" / "site").stat().st_mode & 0o777 == 0o777 & ~umask
 
 
-@pytest.mark.parametrize("broken", ["schedule_xml", "calendars"])  # this process's, the child's
+@pytest.mark.parametrize("broken", ["schedules", "calendars"])  # this process's, the child's
 def test_a_failure_into_a_new_folder_leaves_nothing(
         store: SqliteStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, broken: str) -> None:
     def fails(*args: Any, **kwargs: Any) -> Any:
@@ -251,7 +251,7 @@ def test_an_upload_between_the_two_reads_publishes_one_state_the_newer(
     assert again.site == done.site
 
 
-# -- big documents written a few pieces at a time (site._aside) --------------------------------
+# -- big documents written a few pieces at a time (folder._written) --------------------------------
 
 
 def test_a_publish_writes_the_very_bytes_a_stack_s_site_holds_whatever_the_chunks(
@@ -259,7 +259,7 @@ def test_a_publish_writes_the_very_bytes_a_stack_s_site_holds_whatever_the_chunk
     odd = [record(performer="</script> Zoë", date=DAY, start="18:00", end="19:00"),
            record(performer="Brass Tide", stage="Tent <b>", date=DAY, start="20:00", end="21:00")]
     ingest(sqlite_store, document(*odd), "lineup.json")
-    monkeypatch.setattr("festival_cli.publish.site.PIECES_JOINED", 3)  # chunks of 3 pieces
+    monkeypatch.setattr("festival_cli.publish.folder.PIECES_JOINED", 3)  # chunks of 3 pieces
     publish_to(tmp_path / "site", sqlite_store, now=NOW)
     whole = {f.path: f.body for f in build_site(sqlite_store, now=NOW)}
     assert files_of(tmp_path / "site") == whole

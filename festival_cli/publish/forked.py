@@ -1,6 +1,6 @@
 """Writing a site's files aside on two cores, then switching them in at once (`written_aside`).
 
-The writing scheme is site.py's (`write_site`): every changed file is written aside, and only
+The writing scheme is folder.py's (`write_into`): every changed file is written aside, and only
 when all are written are they renamed over their targets, so the site changes in one burst and
 a failure leaves it as it was (what was written aside removed).
 

@@ -17,7 +17,6 @@ file://. Each owns one idea (schedule.js says which).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -47,38 +46,30 @@ def asset(name: str) -> bytes:
     return (HERE / name).read_bytes()
 
 
-def embedded(schedule_json: list[str]) -> list[str]:
-    """`index.html` with the schedule (JSON text, in pieces) in its data block: the page's text
-    in pieces, the schedule's pieces among them (joined only by whoever needs it whole).
-
-    `<` is written `\\u003c` (the same string to JSON), so no text in the data, a performer
-    called `</script>` included, can end the block early; a piece without one is kept as it
-    is, so the schedule of a 10,000-set festival, 4 MB, is not copied for the page.
-    """
+def around_schedule() -> tuple[str, str]:
+    """`index.html`'s text before and after the schedule in its data block (whoever embeds
+    the schedule writes `escaped` text between them)."""
     html = asset("index.html").decode()
     slot, close = DATA_SLOT.decode(), CLOSE.decode()
     if slot not in html:
         raise RuntimeError("index.html has lost its schedule-data slot")
     before, after = html.split(slot, 1)
-    return [before, slot[:-len(close)],
-            *(p.replace("<", "\\u003c") if "<" in p else p for p in schedule_json),
-            close, after]
+    return before + slot[:-len(close)], close + after
 
 
-def page_contents(schedule_json: list[str] | None) -> Iterator[tuple[str, bytes | list[str]]]:
-    """The page's files (name, content) in `ASSETS` order: each its bytes, but `index.html`
-    with the schedule's pieces embedded when given (its text in pieces, `embedded`)."""
-    for name in ASSETS:
-        if name == "index.html" and schedule_json is not None:
-            yield name, embedded(schedule_json)
-        else:
-            yield name, asset(name)
+def escaped(schedule_json: str) -> str:
+    """JSON text as embedded in the page: `<` written `\\u003c` (the same string to JSON), so
+    no text in the data, a performer called `</script>` included, can end the block early.
+    Text without one is given back as it is (the same object: nothing copied)."""
+    return schedule_json.replace("<", "\\u003c")
 
 
 def page_files(schedule_json: bytes | str | None) -> dict[str, bytes]:
     """The page's files by name, `index.html` with `schedule_json` embedded when given."""
-    if isinstance(schedule_json, bytes):
-        schedule_json = schedule_json.decode()
-    return {name: content if isinstance(content, bytes) else "".join(content).encode()
-            for name, content in page_contents(None if schedule_json is None
-                                               else [schedule_json])}
+    files = {name: asset(name) for name in ASSETS}
+    if schedule_json is not None:
+        if isinstance(schedule_json, bytes):
+            schedule_json = schedule_json.decode()
+        before, after = around_schedule()
+        files["index.html"] = f"{before}{escaped(schedule_json)}{after}".encode()
+    return files
