@@ -145,6 +145,21 @@ def test_a_failure_here_removes_what_the_second_process_wrote_aside(
     assert files_of(site) == before
 
 
+def test_files_made_together_are_left_alone_when_their_bytes_have_not_changed(
+        store: SqliteStore, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    publish_to(site, store, now=NOW)
+    together = ("schedule.json", "index.html", "schedule.xml")
+    for name in together:
+        os.utime(site / name, ns=(1, 1))
+    publish_to(site, store, now=NOW)  # nothing changed
+    assert {(site / name).stat().st_mtime_ns for name in together} == {1}
+    ingest(store, document(*REVISED), "lineup.json")
+    publish_to(site, store, now=NOW)
+    assert 1 not in {(site / name).stat().st_mtime_ns for name in together}
+    assert not [name for name in os.listdir(site) if name.endswith(".publishing")]
+
+
 # -- a folder that is not there yet: written beside it, then renamed to it (folder._write_new) --
 def test_a_new_folder_is_written_beside_it_and_renamed_whole(
         store: SqliteStore, tmp_path: Path) -> None:
