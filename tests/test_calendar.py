@@ -195,6 +195,9 @@ def test_fold_splits_at_75_octets_between_characters(line: str, parts: list[str]
         ("two\nlines", "two\\nlines"),
         ("crlf\r\nline", "crlf\\nline"),
         ("bell\x07", "bell "),  # control characters are not allowed in TEXT
+        ("lone\rcr", "lone\\ncr"),
+        ("tab\there, then; more\n", "tab\there\\, then\\; more\\n"),
+        ("Sigur Rós", "Sigur Rós"),
     ],
 )
 def test_text_is_escaped(text: str, escaped: str) -> None:
