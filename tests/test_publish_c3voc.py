@@ -229,7 +229,7 @@ def test_the_schedule_s_version_follows_each_set_s_identity_and_changes(
     ingest(sqlite_store, document(record(), record(performer="B", stage="Tent")), "l.json")
     site = read_snapshot(sqlite_store)
     first, *rest = site.sets
-    changed = dataclasses.replace(site, sets=(change(first), *rest))
+    changed = site._replace(sets=(change(first), *rest))
     assert (version_of(changed) != version_of(site)) is differs
 
 
@@ -238,6 +238,6 @@ def test_a_cancelled_set_changes_the_schedule_s_version(sqlite_store: SqliteStor
     site = read_snapshot(sqlite_store)
     first, *rest = site.sets
     gone = dataclasses.replace(first, cancelled=True, sequence=first.sequence + 1)
-    changed = dataclasses.replace(site, sets=tuple(rest), cancelled=(gone,))
+    changed = site._replace(sets=tuple(rest), cancelled=(gone,))
     assert version_of(changed) != version_of(site)
     assert version_of(changed).split()[:2] == version_of(site).split()[:2]  # the same minute

@@ -12,8 +12,8 @@ import contextlib
 import os
 import shutil
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from festival_cli.core.errors import UsageError
 from festival_cli.publish.forked import Aside, written_aside
@@ -24,8 +24,7 @@ from festival_cli.publish.ics import STAGES_FOLDER  # what is gone from it is re
 Content = bytes | list[str]
 
 
-@dataclass(frozen=True)
-class Together:
+class Together(NamedTuple):  # not a dataclass: see the package docstring
     """Files made side by side, a chunk of each at a time: each item of `chunks` is the next
     text of each of `paths` (the c3voc schedules and the page that embeds one)."""
 

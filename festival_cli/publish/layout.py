@@ -13,7 +13,6 @@ root change hands); S3 puts cost a fraction of a cent per thousand.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from festival_cli.core.cyclic_gc import no_cyclic_gc
@@ -55,5 +54,5 @@ def stack_site(store: Store, festival: str | None = None, *, now: datetime | Non
                 url = f"{base_url}{folder}/" if base_url and folder else base_url
                 files = rendered.get(url) or rendered.setdefault(
                     url, site_files(site, base_url=url))
-                out += [replace(f, path=f"{folder}/{f.path}") for f in files] if folder else files
+                out += [f._replace(path=f"{folder}/{f.path}") for f in files] if folder else files
         return out

@@ -11,11 +11,12 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from json.encoder import encode_basestring
 from operator import attrgetter
 from pathlib import Path
+from typing import NamedTuple
 
 from festival_cli.core.cyclic_gc import no_cyclic_gc
 from festival_cli.core.model import Lineup, Performance
@@ -48,8 +49,7 @@ INDEX_HTML = "index.html"
 LINEUP_JSON = "lineup.json"
 
 
-@dataclass(frozen=True, slots=True)
-class SiteFile:
+class SiteFile(NamedTuple):  # not a dataclass: see the package docstring
     """One file of the site: `path` relative to the site root, `/`-separated."""
 
     path: str
@@ -69,8 +69,7 @@ def content_type(path: str) -> str:
     return CONTENT_TYPES.get(Path(path).suffix, "application/octet-stream")
 
 
-@dataclass(frozen=True)
-class Published:
+class Published(NamedTuple):
     """What `publish_to` wrote: the files' paths, and the snapshot they show."""
 
     files: list[str]

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from festival_cli.core.errors import NotFoundError, OptionError
 from festival_cli.core.model import Performance, day_over, festival_clock
@@ -22,8 +23,7 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 LEGACY = uuid.UUID("8f4a3c1e-6b2d-4e7f-a1c9-3d5e7f9b1a20")  # provisional guids of old sets
 
 
-@dataclass(frozen=True)
-class Snapshot:
+class Snapshot(NamedTuple):  # not a dataclass: see the package docstring
     """One festival's published state."""
 
     festival: str | None
