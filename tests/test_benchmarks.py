@@ -12,7 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 ROWS = (
     "festival upload, 1,000 records, empty local store",
     "festival upload again, 1,000 unchanged records",
-    "festival publish DIR, 1,000-set lineup (local store)",
+    "festival publish DIR, 1,000-set lineup (local store), in memory (tmpfs)",
+    "festival publish DIR, 1,000-set lineup (local store), on this disk",
     "festival upload, 1,000 records, stages clash everywhere (904 warnings)",
     "validation of 1,000 records",
     "validation with positions vs without",
