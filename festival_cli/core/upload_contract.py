@@ -17,8 +17,11 @@ metadata names and the ingestion id of an uploaded object cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from festival_cli.core.problems import Problem
+if TYPE_CHECKING:  # pragma: no cover - imported where a problem is made: a command that only
+    # reads the store (a query, a publish) takes this module for its constants (~1 ms)
+    from festival_cli.core.problems import Problem
 
 # The largest file the pipeline accepts. Every set of a date lands on one partition of the
 # Date-Time and Date-Popularity indexes (~1,000 writes/s each on DynamoDB), so 10,000 sets take
@@ -74,6 +77,8 @@ def upload_metadata(token: str, *, merge: bool, order: str | None = None) -> dic
 
 def size_problems(count: int, limit: int | None = MAX_SETS_PER_FILE) -> list[Problem]:
     """An error when a file holds more sets than the pipeline accepts; none otherwise."""
+    from festival_cli.core.problems import Problem
+
     if limit is None or count <= limit:
         return []
     return [
@@ -90,6 +95,8 @@ def size_problems(count: int, limit: int | None = MAX_SETS_PER_FILE) -> list[Pro
 
 def file_size_problems(size: int, limit: int | None = MAX_FILE_BYTES) -> list[Problem]:
     """An error when a file is larger than the pipeline parses; none otherwise."""
+    from festival_cli.core.problems import Problem
+
     if limit is None or size <= limit:
         return []
     return [
