@@ -155,8 +155,15 @@ def test_a_lineup_without_a_zone_is_published_in_utc(sqlite_store: SqliteStore) 
     xsd().validate(site["schedule.xml"].body.decode())
 
 
-def test_characters_xml_forbids_are_dropped_from_xml_text() -> None:
-    assert xml_text('a\x07b & <c> "d"') == "ab &amp; &lt;c&gt; &quot;d&quot;"
+@pytest.mark.parametrize(("text", "written"), [
+    ('a\x07b & <c> "d"', "ab &amp; &lt;c&gt; &quot;d&quot;"),  # XML forbids \x07: dropped
+    ("Aurora Fields", "Aurora Fields"),
+    ("Sigur Rós", "Sigur Rós"),
+    ("a&b", "a&amp;b"), ("a<b", "a&lt;b"), ("a>b", "a&gt;b"), ('a"b', "a&quot;b"),
+    ("tab\tkept", "tab\tkept"),
+])
+def test_xml_text_escapes_markup_and_drops_what_xml_forbids(text: str, written: str) -> None:
+    assert xml_text(text) == written
 
 
 @pytest.mark.parametrize("name, expected", [

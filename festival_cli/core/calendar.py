@@ -226,8 +226,9 @@ def _transitions(zone: ZoneInfo, begin: datetime,
     """(UTC instant, offset before, offset after) of each change of offset in [begin, end)."""
     day = timedelta(days=1)
     t = begin
+    before = _offset(zone, t)
     while t < end:
-        before, after = _offset(zone, t), _offset(zone, t + day)
+        after = _offset(zone, t + day)  # the next day's `before`: each day probed once
         if before != after:
             low, high = 0, MINUTES_PER_DAY  # minutes after t: low has `before`, high not
             while high - low > 1:
@@ -238,6 +239,7 @@ def _transitions(zone: ZoneInfo, begin: datetime,
                     high = mid
             instant = t + timedelta(minutes=high)
             yield instant, before, _offset(zone, instant)
+        before = after
         t += day
 
 

@@ -302,5 +302,7 @@ def xml_text(value: str) -> str:
     (not xml.sax.saxutils: importing it imports urllib and http.client, 70 ms)."""
     if not value.isprintable():  # the common case skips the expression
         value = re.sub(_NOT_XML, "", value)  # re's own cache keeps it compiled
-    return (value.replace("&", "&amp;").replace("<", "&lt;")
-            .replace(">", "&gt;").replace('"', "&quot;"))
+    if "&" in value or "<" in value or ">" in value or '"' in value:
+        return (value.replace("&", "&amp;").replace("<", "&lt;")
+                .replace(">", "&gt;").replace('"', "&quot;"))
+    return value  # the usual name: looked through, nothing to escape

@@ -10,6 +10,8 @@ import uuid
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
+from itertools import chain
+from operator import attrgetter
 from typing import NamedTuple
 
 from festival_cli.core.errors import NotFoundError, OptionError
@@ -89,16 +91,20 @@ def read_snapshots(store: Store, *, now: datetime | None = None) -> list[Snapsho
     live, gone = _identified([p for p in rows if not p.cancelled],
                              [p for p in rows if p.cancelled and coming(p)])
     by_name: dict[str, tuple[list[Performance], list[Performance]]] = {}
-    for group, found in ((0, live), (1, gone)):
-        for p in found:
-            by_name.setdefault(p.festival or "", ([], []))[group].append(p)
+    festivals = {*map(_FESTIVAL, live), *map(_FESTIVAL, gone)}
+    if len(festivals) == 1:  # the usual store: one festival, its sets as they are
+        by_name[festivals.pop() or ""] = (live, gone)
+    else:
+        for group, found in ((0, live), (1, gone)):
+            for p in found:
+                by_name.setdefault(p.festival or "", ([], []))[group].append(p)
     if not by_name:
         raise NotFoundError("nothing to publish: the store holds no sets (upload a lineup first)")
     changes = [r for r in records if r.changed]
     sites = []
     for name in sorted(by_name):
         sets, cancelled = by_name[name]
-        zones = Counter(p.timezone for p in (*sets, *cancelled))
+        zones = Counter(map(_TIMEZONE, chain(sets, cancelled)))
         sites.append(Snapshot(
             festival=name or None,
             timezone=zones.most_common(1)[0][0],
@@ -106,6 +112,9 @@ def read_snapshots(store: Store, *, now: datetime | None = None) -> list[Snapsho
             cancelled=tuple(sorted(cancelled, key=Performance.chronological)),
             changes=tuple([r for r in changes if (r.festival or "") == name][:FEED_ENTRIES])))
     return sites
+
+
+_FESTIVAL, _TIMEZONE = attrgetter("festival"), attrgetter("timezone")
 
 
 def listed(sites: list[Snapshot]) -> str:
