@@ -18,7 +18,16 @@ import pytest
 import xmlschema
 
 from festival_cli.core.ingest import ingest
-from festival_cli.publish.c3voc import EVENTS_CHUNKED, acronym, distinct, schedules, slug, xml_text
+from festival_cli.core.model import Performance
+from festival_cli.publish.c3voc import (
+    EVENTS_CHUNKED,
+    acronym,
+    distinct,
+    festival_days,
+    schedules,
+    slug,
+    xml_text,
+)
 from festival_cli.publish.ics import stage_paths
 from festival_cli.publish.site import SiteFile, build_site, version_of
 from festival_cli.publish.snapshot import read_snapshot
@@ -153,6 +162,23 @@ def test_a_lineup_without_a_zone_is_published_in_utc(sqlite_store: SqliteStore) 
     assert conference["time_zone_name"] == "UTC"
     assert conference["days"][0]["day_start"] == "2026-07-10T06:00:00+00:00"
     xsd().validate(site["schedule.xml"].body.decode())
+
+
+def test_festival_days_run_from_six_to_six_each_day_s_sets_chronological() -> None:
+    def at(day: str, start: str) -> Performance:
+        return Performance(f"Set {day} {start}", "Main", day, start, "23:59")
+
+    sets = tuple(sorted((at("2026-07-10", "05:59"), at("2026-07-10", "06:00"),
+                         at("2026-07-10", "23:00"), at("2026-07-11", "01:00"),
+                         at("2026-07-11", "06:00"), at("2026-07-13", "02:00")),
+                        key=Performance.chronological))
+    days = festival_days(sets)
+    assert {day: [p.performer for p in held] for day, held in days.items()} == {
+        "2026-07-09": ["Set 2026-07-10 05:59"],
+        "2026-07-10": ["Set 2026-07-10 06:00", "Set 2026-07-10 23:00", "Set 2026-07-11 01:00"],
+        "2026-07-11": ["Set 2026-07-11 06:00"],
+        "2026-07-12": ["Set 2026-07-13 02:00"]}
+    assert list(days) == sorted(days) and festival_days(()) == {}
 
 
 @pytest.mark.parametrize(("text", "written"), [

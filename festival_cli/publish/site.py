@@ -195,14 +195,16 @@ def _embedding(chunks: Iterable[tuple[str, str]]) -> Iterator[tuple[str, str, st
 def _others(site: Snapshot, *, base_url: str | None = None) -> Iterator[Made]:
     """The lineup, the feed of changes and the calendars: the other half."""
     yield LINEUP_JSON, lineup_json(Lineup(site.sets, festival=site.festival,
-                                          timezone=site.timezone))
+                                          timezone=site.timezone), chronological=True)
     yield FEED_PATH, atom_feed(site, base_url=base_url)
     yield from calendars(site, stamp=site.updated)
 
 
-def lineup_json(lineup: Lineup) -> list[str]:
+def lineup_json(lineup: Lineup, *, chronological: bool = False) -> list[str]:
     """The lineup in format 1, compact, its text in pieces: joined, the very text of
     `json.dumps(lineup.to_document(), ensure_ascii=False)` (a test holds them equal).
+    `chronological`: the lineup's sets are in that order already (a snapshot's), not sorted
+    again (1.5 ms of 10,000 sets).
 
     Performance: each set's object is written directly (json's C string encoder for its names,
     each stage's once) instead of a dict per set for json.dumps: 5 ms instead of 19 for the
@@ -211,7 +213,9 @@ def lineup_json(lineup: Lineup) -> list[str]:
     empty = json.dumps(replace(lineup, performances=()).to_document(), ensure_ascii=False)
     stages: dict[str, str] = {}
     pieces = [empty[:-2]]
-    for n, p in enumerate(sorted(lineup.performances, key=Performance.chronological)):
+    sets = (lineup.performances if chronological
+            else sorted(lineup.performances, key=Performance.chronological))
+    for n, p in enumerate(sets):
         stage = stages.get(p.stage) or stages.setdefault(p.stage, encode_basestring(p.stage))
         score = "null" if p.popularity is None else int(p.popularity)
         pieces.append(f'{", " if n else ""}{{"performer": {encode_basestring(p.performer)}, '
