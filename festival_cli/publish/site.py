@@ -245,15 +245,8 @@ _GUID, _SEQUENCE, _CANCELLED = attrgetter("guid"), attrgetter("sequence"), attrg
 
 def write_site(files: Iterable[SiteFile], directory: Path, *,
                also: Callable[[], Iterable[SiteFile]] | None = None) -> list[str]:
-    """Write the files under `directory` (created if missing), the site changing at once: every
-    file whose bytes differ is first written aside, and only when all are written are they
-    renamed over their targets (`_aside`). A file that has not changed is not touched.
-    Calendars of stages that are gone are then removed from `stages/` (the site's own folder).
-    A failure leaves the site as it was (the files written aside removed, and the folders
-    this call made), but for the renames already done should one of those fail. The paths of
-    the files, in their order.
-
-    `also` makes more files, written the same way on the machine's second core while `files`
-    are (publish/forked.py); their paths come after those of `files`."""
+    """Write the files under `directory` (created if missing), the site changing at once, as
+    `folder.write_into` writes files as made (which says how, and what a failure leaves); `also`
+    makes more, on the machine's second core. The paths of the files, in their order."""
     return write_into(directory, ((f.path, f.body) for f in files),
                       also=None if also is None else lambda: ((f.path, f.body) for f in also()))
