@@ -59,3 +59,14 @@ def test_a_file_as_the_folder_is_a_usage_error(cli: Cli, db_path: Path,
     result = cli("publish", tmp_path / "taken", "--db", db_path)
     assert result.exit_code == 2
     assert "taken" in result.stderr
+
+
+def test_a_folder_that_cannot_be_made_is_an_error_naming_it(cli: Cli, db_path: Path,
+                                                            tmp_path: Path) -> None:
+    cli("upload", "--db", db_path, ROOT / "examples/lineup.json")
+    (tmp_path / "file").write_text("")  # where the site's parent folder should be
+    result = cli("publish", tmp_path / "file" / "site", "--db", db_path)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"error: cannot write the site into {tmp_path / 'file' / 'site'}: ")
+    assert "Traceback" not in result.output and (tmp_path / "file").read_text() == ""

@@ -67,7 +67,7 @@ def write_into(directory: Path, made: Iterable[Made], *,
 
 def _write_new(made: Iterable[Made], directory: Path, *,
                also: Callable[[], Iterable[Made]] | None) -> list[str]:
-    """`_write` into a folder that is not there yet: every file written straight into a folder
+    """`write_into` a folder that is not there yet: every file written straight into a folder
     of this process's own beside it, which is then renamed to `directory`. A reader finds no
     site, then all of it; a failure removes that folder, so nothing is left.
 
@@ -75,9 +75,9 @@ def _write_new(made: Iterable[Made], directory: Path, *,
     look for an old file to compare: the renames are the last thing a publish does, after both
     halves. (Should the folder appear meanwhile, the rename fails unless it is empty, and the
     publish with it: nothing is replaced unseen.)"""
-    os.makedirs(directory.parent, exist_ok=True)
     staging = os.fspath(directory.parent / f".{directory.name}.{os.getpid()}.publishing")
     with written_aside(directory) as aside:
+        os.makedirs(directory.parent, exist_ok=True)
         os.mkdir(staging)
         try:
             wanted = aside.beside(lambda: write_aside(made, staging, new=True),
@@ -120,10 +120,11 @@ def write_aside(made: Iterable[Made], root: str, *, new: bool = False) -> Aside:
                 continue
             path, content = item
             wanted.append(path)
+            where = target(path)
             if new:
-                _written(target(path), content)
-            elif not _holds(target(path), content):
-                aside.append((_aside(target(path), content), target(path)))
+                _written(where, content)
+            elif not _holds(where, content):
+                aside.append((_aside(where, content), where))
     except BaseException:
         for temporary, _ in aside:
             with contextlib.suppress(OSError):
