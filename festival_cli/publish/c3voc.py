@@ -122,9 +122,10 @@ def schedules(site: Snapshot, *, version: str, base_url: str | None = None,
     Performance: each day's events are made, put in their rooms and handed on in chunks of
     about `EVENTS_CHUNKED` (~50 KB of each document), so a festival's events are never all held
     at once: the memory of one day's is the next day's. For the 10,000-set benchmark lineup
-    (7.5 MB of events) 2,100 fresh pages become ~650, and both documents with the page that
-    embeds one are made and written in 39 ms instead of 48 (in-process, a fresh process each
-    time). Its rule: a chunk ends only between rooms, and the two documents' chunks together.
+    (7.5 MB of events), both documents, the page and its files made and written (a publish's
+    first half, after its read) take ~840 fresh pages instead of ~2,370, and 47 ms instead of
+    54 (in-process, a fresh process each time). Its rule: a chunk ends only between rooms, and
+    the two documents' chunks together.
     """
     zone = known_zone(site.timezone)
     short = acronym(site.festival)
